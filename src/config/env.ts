@@ -1,0 +1,37 @@
+/**
+ * The only place hookflow reads the environment. Every variable is listed here, so the
+ * README, docker-compose.yml and a test can be checked against one list.
+ */
+export const ENV_VARS = {
+  HOOKFLOW_CONFIG: 'path of the JSON config file (default hookflow.config.json)',
+  HOOKFLOW_HOST: 'receiver listen address (overrides server.host)',
+  HOOKFLOW_PORT: 'receiver port (overrides server.port)',
+  HOOKFLOW_PUBLIC_URL: 'public base URL the providers call, for URL-signing providers (overrides server.publicUrl)',
+  HOOKFLOW_TASK_QUEUE: 'Temporal task queue (overrides temporal.taskQueue)',
+  HOOKFLOW_HANDLERS: 'path of the handlers module the worker loads (overrides handlers)',
+  HOOKFLOW_LOG_LEVEL: 'log level: trace, debug, info, warn, error (default info)',
+  HOOKFLOW_DATA_DIR: 'where `hookflow start` keeps Temporal and MongoDB data (default .hookflow)',
+  HOOKFLOW_TOOL_CACHE: 'where `hookflow start` and the tests install the temporal CLI and FerretDB (default .hookflow/tools)',
+  HOOKFLOW_TEMPORAL_PORT: 'gRPC port of the embedded Temporal dev server (default 7233)',
+  HOOKFLOW_TEMPORAL_UI_PORT: 'port of the embedded Temporal UI (default 8233)',
+  HOOKFLOW_MONGO_PORT: 'port of the embedded MongoDB-protocol server (default 27017)',
+  TEMPORAL_ADDRESS: 'Temporal frontend host:port; when set, `hookflow start` starts no Temporal server',
+  TEMPORAL_NAMESPACE: 'Temporal namespace (overrides temporal.namespace)',
+  TEMPORAL_UI_URL: 'Temporal UI base URL used in links (overrides temporal.uiUrl)',
+  TEMPORAL_CLI: 'path of a `temporal` CLI binary to run the embedded dev server with',
+  MONGODB_URI: 'MongoDB connection string; when set, `hookflow start` starts no MongoDB server',
+  MONGODB_DATABASE: 'MongoDB database name (overrides mongodb.database)',
+} as const;
+
+export type EnvVar = keyof typeof ENV_VARS;
+
+export function env(name: EnvVar): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Read a variable a secret names (`env:VAR`); secrets may come from any variable. */
+export function secretFromEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}

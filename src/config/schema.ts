@@ -1,0 +1,85 @@
+import { z } from 'zod';
+
+/** Fields every source has; the rest of a source's object belongs to its provider. */
+export const commonSourceFields = {
+  provider: z.string().min(1),
+  secrets: z.array(z.string().min(1)).min(1),
+  /** Replay window in seconds; defaults to the provider's documented window. */
+  toleranceSeconds: z.number().int().positive().optional(),
+  /** Largest body accepted for this source. */
+  maxBodyBytes: z.number().int().positive().optional(),
+};
+export const COMMON_SOURCE_KEYS = Object.keys(commonSourceFields);
+
+const retrySchema = z
+  .object({
+    initialIntervalMs: z.number().int().positive().default(1_000),
+    backoffCoefficient: z.number().min(1).default(2),
+    maximumIntervalMs: z.number().int().positive().default(300_000),
+    /** 0 means unlimited: retry until scheduleToCloseMs runs out. */
+    maximumAttempts: z.number().int().min(0).default(0),
+    startToCloseMs: z.number().int().positive().default(60_000),
+    /** Total time an action may take across all attempts: one day by default. */
+    scheduleToCloseMs: z.number().int().positive().default(86_400_000),
+  })
+  .strict();
+
+const handlerAction = z.object({ handler: z.string().min(1) }).strict();
+
+const routeSchema = z
+  .object({
+    source: z.string().min(1),
+    /** Event-type patterns: exact, `prefix.*`, or `*`. */
+    events: z.array(z.string().min(1)).min(1).default(['*']),
+    actions: z.array(handlerAction).min(1),
+    retry: retrySchema.partial().optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(3000),
+        /** The base URL providers call when a proxy sits in front; used by URL-signing providers. */
+        publicUrl: z.url().optional(),
+        /** Default body limit for every source: 1 MiB. */
+        maxBodyBytes: z.number().int().positive().default(1_048_576),
+        /** How long to wait for Temporal to accept a start before answering 503. */
+        ackTimeoutMs: z.number().int().positive().default(5_000),
+        /** Seconds a provider is told to wait (Retry-After) when hookflow cannot acknowledge. */
+        retryAfterSeconds: z.number().int().positive().default(5),
+      })
+      .strict()
+      .prefault({}),
+    temporal: z
+      .object({
+        address: z.string().default('127.0.0.1:7233'),
+        namespace: z.string().default('default'),
+        taskQueue: z.string().default('hookflow'),
+        uiUrl: z.string().default('http://127.0.0.1:8233'),
+      })
+      .strict()
+      .prefault({}),
+    mongodb: z
+      .object({
+        uri: z.string().default('mongodb://127.0.0.1:27017'),
+        database: z.string().default('hookflow'),
+      })
+      .strict()
+      .prefault({}),
+    /** Module exporting the handlers, relative to the config file. */
+    handlers: z.string().default('./handlers'),
+    retry: retrySchema.prefault({}),
+    sources: z.record(
+      z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'source names are 1-64 letters, digits, _ or -'),
+      z.object(commonSourceFields).passthrough(),
+    ),
+    routes: z.array(routeSchema).default([]),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RetrySettings = z.infer<typeof retrySchema>;
+export type RouteConfig = z.infer<typeof routeSchema>;

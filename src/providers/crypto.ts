@@ -1,0 +1,76 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { SignatureError } from '../errors/http-errors';
+
+export type HmacAlgorithm = 'sha1' | 'sha256' | 'sha512';
+export type DigestEncoding = 'hex' | 'base64';
+
+export function hmac(algorithm: HmacAlgorithm, key: string | Buffer, content: Buffer | string): Buffer {
+  return createHmac(algorithm, key).update(content).digest();
+}
+
+export function sha256Hex(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * Decode a received digest. Returns undefined for text that is not strictly in the encoding,
+ * so a malformed signature can never be coerced into a match.
+ */
+export function decodeDigest(text: string, encoding: DigestEncoding): Buffer | undefined {
+  const pattern = encoding === 'hex' ? /^(?:[0-9a-fA-F]{2})+$/ : /^[A-Za-z0-9+/_-]+={0,2}$/;
+  if (!pattern.test(text)) return undefined;
+  return Buffer.from(text, encoding === 'hex' ? 'hex' : 'base64');
+}
+
+/** Constant-time comparison; lengths are compared first because timingSafeEqual requires it. */
+export function safeEqual(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Try every (secret, candidate signature) pair and return the index of the secret that matched.
+ * Every pair is compared, so the time taken does not reveal which secret matched.
+ */
+export function matchAnySecret(
+  secrets: readonly string[],
+  candidates: readonly Buffer[],
+  expectedFor: (secret: string) => Buffer,
+): number {
+  let matched = -1;
+  secrets.forEach((secret, index) => {
+    const expected = expectedFor(secret);
+    for (const candidate of candidates) {
+      if (safeEqual(expected, candidate) && matched === -1) matched = index;
+    }
+  });
+  if (matched === -1) {
+    throw new SignatureError('no_matching_signature', 'signature does not match any configured secret');
+  }
+  return matched;
+}
+
+/** Reject timestamps outside the tolerance, in both directions (too old and too far ahead). */
+export function checkTimestamp(signedAt: Date, now: Date, toleranceSeconds: number): void {
+  const skew = (now.getTime() - signedAt.getTime()) / 1000;
+  if (skew > toleranceSeconds) {
+    throw new SignatureError('timestamp_too_old', `timestamp is ${Math.round(skew)} s old; tolerance is ${toleranceSeconds} s`);
+  }
+  if (-skew > toleranceSeconds) {
+    throw new SignatureError(
+      'timestamp_in_future',
+      `timestamp is ${Math.round(-skew)} s in the future; tolerance is ${toleranceSeconds} s`,
+    );
+  }
+}
+
+/** Parse a unix timestamp in seconds (or milliseconds), strictly digits. */
+export function parseUnixTimestamp(text: string | undefined, unit: 's' | 'ms' = 's'): Date {
+  if (text === undefined || text === '') {
+    throw new SignatureError('missing_timestamp', 'timestamp is missing');
+  }
+  if (!/^\d{1,16}$/.test(text.trim())) {
+    throw new SignatureError('malformed_timestamp', 'timestamp is not a unix time');
+  }
+  const n = Number(text.trim());
+  return new Date(unit === 's' ? n * 1000 : n);
+}

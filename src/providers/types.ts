@@ -1,0 +1,82 @@
+import type { z } from 'zod';
+
+/**
+ * What a provider sees of a request: the exact bytes, the headers, and the public URL the
+ * provider called (Twilio and Square sign it). Nothing framework-specific crosses this line.
+ */
+export interface WebhookRequest {
+  readonly rawBody: Buffer;
+  /** Header names lower-cased; repeated headers joined with ", " as Node does. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The full public URL, including the query string, as the provider addressed it. */
+  readonly url: string;
+  /** The media type without parameters, lower-cased (e.g. `application/json`). */
+  readonly contentType: string;
+}
+
+/** Parsed body: a JSON value, or form fields for `application/x-www-form-urlencoded`. */
+export type Payload = unknown;
+
+export interface SourceSettings<O> {
+  /** Secrets (or keys) in rotation order; any one verifies. */
+  readonly secrets: readonly string[];
+  /** Allowed distance in seconds between a signed timestamp and now, both directions. */
+  readonly toleranceSeconds: number;
+  /** Provider-specific options, validated by the provider's `options` schema. */
+  readonly options: O;
+}
+
+export interface Verification {
+  /** Index in `secrets` of the one that verified; recorded with the event, never the secret. */
+  readonly secretIndex: number;
+  /** The signed timestamp, where the scheme has one. */
+  readonly signedAt?: Date;
+}
+
+export interface EventIdentity {
+  /** The provider's event/delivery ID: the deduplication key. */
+  readonly id: string;
+  readonly type: string;
+  readonly occurredAt?: Date;
+}
+
+/** A reply the provider expects instead of processing (Slack challenge, Zoom URL validation). */
+export interface HandshakeReply {
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface SignedRequest {
+  readonly headers: Record<string, string>;
+  readonly body: Buffer;
+  /** The URL to post to, when the provider signs it or adds query parameters. */
+  readonly url: string;
+  readonly contentType: string;
+}
+
+export interface Provider<O = unknown> {
+  readonly name: string;
+  /** Schema of the provider-specific fields of a source's config. */
+  readonly options: z.ZodType<O>;
+  /** The provider's documented replay window in seconds, where it has a timestamp. */
+  readonly defaultToleranceSeconds?: number;
+  /** Headers that carry signatures or credentials (lower-case): never stored or logged. */
+  secretHeaders(options: O): readonly string[];
+  /**
+   * Verify the request against the source's secrets at time `now`.
+   * Returns which secret verified; throws SignatureError with the reason otherwise.
+   * Must never throw anything else on malformed input.
+   */
+  verify(req: WebhookRequest, source: SourceSettings<O>, now: Date): Verification;
+  /** Answer the provider's endpoint handshake, if this request is one. Called after verify. */
+  handshake?(req: WebhookRequest, payload: Payload, source: SourceSettings<O>): HandshakeReply | undefined;
+  /** Read the event ID, type and time. Throws BadRequestError when the ID is missing. */
+  identify(req: WebhookRequest, payload: Payload, source: SourceSettings<O>): EventIdentity;
+  /** Build a request exactly as the provider would send it, for `hookflow send` and tests. */
+  sign(
+    input: { body: Buffer; contentType: string; url: string; secret: string; now: Date; eventType?: string },
+    options: O,
+  ): SignedRequest;
+  /** A realistic sample event body for `hookflow send`. */
+  sample(eventType: string | undefined, now: Date): { body: Buffer; contentType: string };
+}
