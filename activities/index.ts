@@ -1,0 +1,1 @@
+export { createActivities, type Activities, type ActivityDeps, type OutcomeInput } from './create-activities';

@@ -1,0 +1,90 @@
+import Router from '@koa/router';
+import type { Client } from '@temporalio/client';
+import Koa from 'koa';
+import type { HookflowConfig } from '../config/load-config';
+import {
+  MethodNotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+  UnsupportedMediaTypeError,
+} from '../errors/http-errors';
+import type { Logger } from '../logging/logger';
+import { FORM_TYPE, JSON_TYPE } from '../providers/payload';
+import { resolvePlan } from '../routing/resolve-plan';
+import { startProcessing } from '../temporal/start-processing';
+import { acceptWebhook } from './accept-webhook';
+import { errorMiddleware } from './error-middleware';
+import { readBody } from './read-body';
+import { mediaType, publicUrl, toWebhookRequest } from './webhook-request';
+
+export interface ReceiverDeps {
+  readonly config: HookflowConfig;
+  readonly temporal: Client;
+  readonly logger: Logger;
+  /** Injected so tests control time. */
+  readonly now?: () => Date;
+}
+
+const SUPPORTED_TYPES = [JSON_TYPE, FORM_TYPE];
+
+function isSupported(type: string): boolean {
+  return SUPPORTED_TYPES.includes(type) || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/**
+ * The receiver: a thin Koa shell around acceptWebhook and startProcessing. It answers 2xx only
+ * after Temporal has durably accepted the workflow start.
+ */
+export function createApp({ config, temporal, logger, now = () => new Date() }: ReceiverDeps): Koa {
+  const app = new Koa();
+  const router = new Router();
+
+  router.all('/webhooks/:source', async (ctx) => {
+    const source = config.sources.get(ctx.params.source);
+    if (!source) throw new NotFoundError(`no source named ${JSON.stringify(ctx.params.source)}`);
+    if (ctx.method !== 'POST') throw new MethodNotAllowedError(['POST']);
+    const type = mediaType(ctx.get('content-type'));
+    if (!isSupported(type)) throw new UnsupportedMediaTypeError(ctx.get('content-type') || undefined, SUPPORTED_TYPES);
+
+    const rawBody = await readBody(ctx.req, source.maxBodyBytes);
+    const received = now();
+    const request = toWebhookRequest(ctx, rawBody, publicUrl(ctx, config.server.publicUrl));
+    const accepted = acceptWebhook(source, request, received);
+    if (accepted.kind === 'handshake') {
+      ctx.status = accepted.reply.status;
+      ctx.body = accepted.reply.body as Koa.Context['body'];
+      logger.info({ source: source.name }, 'answered provider handshake');
+      return;
+    }
+
+    const { event } = accepted.input;
+    const plan = resolvePlan(config, source.name, event.type);
+    let outcome;
+    try {
+      outcome = await startProcessing(
+        temporal,
+        { taskQueue: config.temporal.taskQueue, ackTimeoutMs: config.server.ackTimeoutMs },
+        { event, plan },
+      );
+    } catch (error) {
+      logger.error(
+        { err: error, workflowId: event.workflowId, source: source.name },
+        'Temporal did not accept the workflow start; answering 503 so the provider retries',
+      );
+      throw new ServiceUnavailableError(
+        'the event could not be durably accepted; retry later',
+        config.server.retryAfterSeconds,
+      );
+    }
+    ctx.status = 200;
+    ctx.body = { status: outcome, workflowId: event.workflowId };
+    logger.info({ workflowId: event.workflowId, source: source.name, type: event.type, outcome }, `event ${outcome}`);
+  });
+
+  app.use(errorMiddleware(logger));
+  app.use(router.routes());
+  app.use(async (ctx) => {
+    throw new NotFoundError(`no route for ${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}

@@ -1,0 +1,15 @@
+import path from 'node:path';
+import { env } from '../config/env';
+
+/** The repository root: src/stack/ is two levels down. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Where `hookflow start` keeps the Temporal and MongoDB data, so state survives restarts. */
+export function dataDir(): string {
+  return path.resolve(env('HOOKFLOW_DATA_DIR') ?? path.join(PROJECT_ROOT, '.hookflow'));
+}
+
+/** Where provisioned binaries live (temporal CLI, FerretDB, downloaded mongod). */
+export function toolCacheDir(): string {
+  return path.resolve(env('HOOKFLOW_TOOL_CACHE') ?? path.join(PROJECT_ROOT, '.hookflow', 'tools'));
+}

@@ -1,0 +1,62 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+export interface ServiceProcess {
+  readonly name: string;
+  readonly child: ChildProcess;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<ServiceProcess>();
+
+// Last line of defence: if the parent exits without stopping its children, kill them anyway,
+// so Ctrl-C, an uncaught error or a test run never leaves servers behind.
+process.on('exit', () => {
+  for (const service of running) service.child.kill('SIGKILL');
+});
+
+/**
+ * Start a long-running child. Output goes to `logFile` (appended, so restarts keep history)
+ * or is inherited by the parent when `logFile` is undefined.
+ */
+export function startService(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; logFile?: string; cwd?: string } = {},
+): ServiceProcess {
+  let stdio: ('ignore' | 'inherit' | 'pipe')[] = ['ignore', 'inherit', 'inherit'];
+  if (options.logFile) stdio = ['ignore', 'pipe', 'pipe'];
+  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio });
+  if (options.logFile) {
+    mkdirSync(path.dirname(options.logFile), { recursive: true });
+    const log = createWriteStream(options.logFile, { flags: 'a' });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+  }
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('error', (error) => resolve(error.message));
+  });
+  const service: ServiceProcess = {
+    name,
+    child,
+    exited,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      running.delete(service);
+    },
+  };
+  running.add(service);
+  void exited.then(() => running.delete(service));
+  return service;
+}

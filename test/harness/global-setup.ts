@@ -1,0 +1,43 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { freePort } from '../../src/stack/free-port';
+import { startMongoServer } from '../../src/stack/mongo-server';
+import { startTemporalServer } from '../../src/stack/temporal-server';
+import { TEST_ENV, type TestStackHandle } from './test-env';
+
+/**
+ * Once per `npm test`: provision and start a real Temporal dev server and a real
+ * MongoDB-protocol server (the same routes `npm start` uses), and bundle the workflows once.
+ * Suites isolate themselves with their own task queue and database.
+ */
+export default async function globalSetup(): Promise<void> {
+  const started = Date.now();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-test-'));
+  const log = (line: string) => process.stderr.write(`[test stack] ${line}\n`);
+  const [temporalPort, mongoPort] = [await freePort(), await freePort()];
+  const [temporal, mongo] = await Promise.all([
+    startTemporalServer({
+      port: temporalPort,
+      dbFile: path.join(dir, 'temporal.sqlite'),
+      logFile: path.join(dir, 'temporal.log'),
+      log,
+    }),
+    startMongoServer({ port: mongoPort, dataDir: path.join(dir, 'mongo'), logFile: path.join(dir, 'mongo.log'), log }),
+  ]);
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn: log, error: log, log() {} } as never,
+  });
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  process.env[TEST_ENV.temporalAddress] = temporal.address;
+  process.env[TEST_ENV.mongoUri] = mongo.uri;
+  process.env[TEST_ENV.bundlePath] = bundlePath;
+  process.env[TEST_ENV.dir] = dir;
+  const handle: TestStackHandle = { temporal, mongo, dir };
+  (globalThis as Record<string, unknown>).__hookflowTestStack = handle;
+  log(`Temporal ${temporal.address} (${temporal.via}), MongoDB ${mongo.uri} (${mongo.via}), ready in ${Date.now() - started} ms; logs in ${dir}`);
+}

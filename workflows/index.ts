@@ -1,0 +1,2 @@
+// The worker bundles this file: only workflow code (deterministic, no I/O) may be exported here.
+export { processWebhook, type ProcessWebhookResult } from './process-webhook';
