@@ -51,6 +51,8 @@ export function matchAnySecret(
 
 /** Reject timestamps outside the tolerance, in both directions (too old and too far ahead). */
 export function checkTimestamp(signedAt: Date, now: Date, toleranceSeconds: number): void {
+  // An unrepresentable time would make every comparison below false, i.e. pass the window.
+  if (Number.isNaN(signedAt.getTime())) throw new SignatureError('malformed_timestamp', 'timestamp is out of range');
   const skew = (now.getTime() - signedAt.getTime()) / 1000;
   if (skew > toleranceSeconds) {
     throw new SignatureError('timestamp_too_old', `timestamp is ${Math.round(skew)} s old; tolerance is ${toleranceSeconds} s`);
@@ -73,4 +75,33 @@ export function parseUnixTimestamp(text: string | undefined, unit: 's' | 'ms' = 
   }
   const n = Number(text.trim());
   return new Date(unit === 's' ? n * 1000 : n);
+}
+
+/**
+ * Parse a `key=value` list holding one timestamp and any number of hex signatures, as Stripe
+ * (`t=..,v1=..`) and Paddle (`ts=..;h1=..`) send it. Entries with other keys are ignored (Stripe's
+ * test-mode `v0`); signatures that are not hex of `digestBytes` are dropped so they can never match.
+ * Two different timestamps are refused: we could not tell which one the sender signed.
+ */
+export function parseTimestampedSignatures(
+  header: string,
+  scheme: { separator: RegExp; timestampKey: string; signatureKey: string; digestBytes: number },
+): { timestamp: string | undefined; signatures: Buffer[] } {
+  const timestamps = new Set<string>();
+  const signatures: Buffer[] = [];
+  for (const item of header.split(scheme.separator)) {
+    const eq = item.indexOf('=');
+    if (eq < 0) continue;
+    const key = item.slice(0, eq).trim();
+    const value = item.slice(eq + 1).trim();
+    if (key === scheme.timestampKey) timestamps.add(value);
+    else if (key === scheme.signatureKey) {
+      const digest = decodeDigest(value, 'hex');
+      if (digest?.length === scheme.digestBytes) signatures.push(digest);
+    }
+  }
+  if (timestamps.size > 1) {
+    throw new SignatureError('malformed_timestamp', `more than one distinct ${scheme.timestampKey}= in the header`);
+  }
+  return { timestamp: [...timestamps][0], signatures };
 }

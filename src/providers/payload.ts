@@ -28,14 +28,16 @@ export function parsePayload(req: WebhookRequest): Payload {
 }
 
 export function parseForm(text: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {};
+  // A Map, not an object, while collecting: a field named `__proto__` or `constructor` must be
+  // an ordinary field, never merged with or replacing built-in properties.
+  const fields = new Map<string, string | string[]>();
   for (const [name, value] of new URLSearchParams(text)) {
-    const existing = fields[name];
-    if (existing === undefined) fields[name] = value;
+    const existing = fields.get(name);
+    if (existing === undefined) fields.set(name, value);
     else if (Array.isArray(existing)) existing.push(value);
-    else fields[name] = [existing, value];
+    else fields.set(name, [existing, value]);
   }
-  return fields;
+  return Object.fromEntries(fields);
 }
 
 /** Cheap bracket scan so a hostile `[[[[...` body cannot exhaust the parser's stack. */

@@ -1,9 +1,33 @@
-import { hmacProvider } from './hmac';
 import type { Provider } from './types';
+import { githubProvider } from './github';
+import { hmacProvider } from './hmac';
+import { linearProvider } from './linear';
+import { mailgunProvider } from './mailgun';
+import { paddleProvider } from './paddle';
+import { sendgridProvider } from './sendgrid';
+import { shopifyProvider } from './shopify';
+import { slackProvider } from './slack';
+import { squareProvider } from './square';
+import { standardWebhooksProvider } from './standard-webhooks';
+import { stripeProvider } from './stripe';
+import { twilioProvider } from './twilio';
+import { zoomProvider } from './zoom';
 
 /** Every provider hookflow can verify, by the name a source's `provider` field uses. */
 export const providers: Readonly<Record<string, Provider<any>>> = {
+  github: githubProvider,
   hmac: hmacProvider,
+  linear: linearProvider,
+  mailgun: mailgunProvider,
+  paddle: paddleProvider,
+  sendgrid: sendgridProvider,
+  shopify: shopifyProvider,
+  slack: slackProvider,
+  square: squareProvider,
+  'standard-webhooks': standardWebhooksProvider,
+  stripe: stripeProvider,
+  twilio: twilioProvider,
+  zoom: zoomProvider,
 };
 
 export function providerNames(): string[] {
