@@ -3,6 +3,7 @@ import { Binary, type Collection } from 'mongodb';
 import { PermanentError } from '../src/handlers/permanent-error';
 import type { HandlerEvent, Handlers } from '../src/handlers/types';
 import type { EventDocument, ResultDocument } from '../src/store/documents';
+import { hasUnstorableKeys, storableHeaders } from '../src/store/storable';
 import type { ActionPlan, WebhookEvent } from '../src/types/webhook-event';
 
 export interface ActivityDeps {
@@ -29,6 +30,7 @@ export function createActivities({ events, results, handlers }: ActivityDeps) {
     async recordEvent(event: WebhookEvent, actions: string[]): Promise<void> {
       const now = new Date();
       const { workflowId } = event;
+      const unstorable = hasUnstorableKeys(event.payload);
       await events.updateOne(
         { _id: workflowId },
         {
@@ -41,8 +43,8 @@ export function createActivities({ events, results, handlers }: ActivityDeps) {
             ...(event.occurredAt ? { occurredAt: new Date(event.occurredAt) } : {}),
             receivedAt: new Date(event.receivedAt),
             contentType: event.contentType,
-            headers: event.headers,
-            payload: event.payload,
+            headers: storableHeaders(event.headers),
+            ...(unstorable ? { payloadJson: JSON.stringify(event.payload) } : { payload: event.payload }),
             rawBody: new Binary(Buffer.from(event.rawBodyBase64, 'base64')),
             secretIndex: event.secretIndex,
             actions,
@@ -52,7 +54,7 @@ export function createActivities({ events, results, handlers }: ActivityDeps) {
             runId: Context.current().info.workflowExecution?.runId,
             updatedAt: now,
           },
-          $unset: { lastError: '', failedAction: '', completedAt: '' },
+          $unset: { lastError: '', failedAction: '', completedAt: '', ...(unstorable ? { payload: '' } : { payloadJson: '' }) },
         },
         { upsert: true },
       );
@@ -84,7 +86,14 @@ export function createActivities({ events, results, handlers }: ActivityDeps) {
         await results.updateOne(
           { _id: resultId },
           {
-            $set: { workflowId, action: action.name, status: 'succeeded', attempts: attempt, result: result ?? null, finishedAt: new Date() },
+            $set: {
+              workflowId,
+              action: action.name,
+              status: 'succeeded',
+              attempts: attempt,
+              ...(hasUnstorableKeys(result) ? { resultJson: JSON.stringify(result) } : { result: result ?? null }),
+              finishedAt: new Date(),
+            },
             $setOnInsert: { startedAt },
             $unset: { error: '' },
           },
@@ -138,7 +147,7 @@ function toHandlerEvent(doc: EventDocument): HandlerEvent {
     occurredAt: doc.occurredAt,
     receivedAt: doc.receivedAt,
     headers: doc.headers,
-    payload: doc.payload,
+    payload: doc.payloadJson === undefined ? doc.payload : JSON.parse(doc.payloadJson),
   };
 }
 

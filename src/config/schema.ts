@@ -38,6 +38,8 @@ const routeSchema = z
 
 export const configSchema = z
   .object({
+    /** Free text for humans; JSON has no comments. */
+    $comment: z.string().optional(),
     server: z
       .object({
         host: z.string().default('127.0.0.1'),

@@ -39,6 +39,11 @@ export function createApp({ config, temporal, logger, now = () => new Date() }: 
   const app = new Koa();
   const router = new Router();
 
+  // Liveness only; readiness (Temporal and MongoDB reachable) comes with the operations work.
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
   router.all('/webhooks/:source', async (ctx) => {
     const source = config.sources.get(ctx.params.source);
     if (!source) throw new NotFoundError(`no source named ${JSON.stringify(ctx.params.source)}`);

@@ -11,8 +11,12 @@ export interface EventDocument {
   occurredAt?: Date;
   receivedAt: Date;
   contentType: string;
+  /** Request headers minus secrets; `%`, `.` and `$` in names are percent-encoded. */
   headers: Record<string, string>;
-  payload: unknown;
+  /** The parsed body (JSON, or form fields)... */
+  payload?: unknown;
+  /** ...or, when it has keys MongoDB-protocol servers refuse (`a.b`, `$x`), its JSON text. */
+  payloadJson?: string;
   /** The body exactly as received. */
   rawBody: Binary;
   secretIndex: number;
@@ -36,6 +40,8 @@ export interface ResultDocument {
   status: 'running' | 'succeeded' | 'failed';
   attempts: number;
   result?: unknown;
+  /** The result as JSON text when it has keys MongoDB-protocol servers refuse. */
+  resultJson?: string;
   error?: string;
   startedAt: Date;
   finishedAt?: Date;

@@ -15,6 +15,7 @@ describe('walking skeleton: signed webhook → Temporal → activities → Mongo
         { source: 'demo', events: ['order.*'], actions: [{ handler: 'record' }] },
         { source: 'demo', events: ['flaky.created'], actions: [{ handler: 'flaky' }] },
         { source: 'demo', events: ['doomed.created'], actions: [{ handler: 'doomed' }] },
+        { source: 'demo', events: ['echo.created'], actions: [{ handler: 'echo' }] },
       ],
       handlers: {
         record: (event) => ({ seen: event.id }),
@@ -24,6 +25,7 @@ describe('walking skeleton: signed webhook → Temporal → activities → Mongo
           if (n <= 2) throw new Error(`transient failure ${n}`);
           return { succeededOnCall: n };
         },
+        echo: (event) => event.payload,
         doomed: () => {
           throw new PermanentError('this event can never be processed');
         },
@@ -184,6 +186,19 @@ describe('walking skeleton: signed webhook → Temporal → activities → Mongo
     // The provider's redelivery of a failed event runs it again under the same workflow ID.
     const retry = await stack.post('/webhooks/demo', body, hmacHeaders(body, 'test-secret'));
     expect(retry.json).toEqual({ status: 'accepted', workflowId: `demo:${id}` });
+  });
+
+  test('a payload with keys MongoDB-protocol servers refuse is still recorded and handled exactly', async () => {
+    const { id } = demoEvent();
+    const payload = { id, type: 'echo.created', 'a.b': 1, $ref: { 'x.y': [1, { $z: null }] } };
+    const body = JSON.stringify(payload);
+    const headers = { ...hmacHeaders(body, 'test-secret'), 'x.dotted': 'yes' };
+    expect((await stack.post('/webhooks/demo', body, headers)).json.status).toBe('accepted');
+    const doc = await stack.waitForStatus(`demo:${id}`, 'succeeded');
+    expect(JSON.parse(doc.payloadJson!)).toEqual(payload);
+    expect(doc.headers['x%2Edotted']).toBe('yes');
+    const result = await stack.store.results.findOne({ _id: `demo:${id}/handler:echo` });
+    expect(JSON.parse(result!.resultJson!)).toEqual(payload);
   });
 
   test('an event no route matches is recorded as ignored', async () => {

@@ -1,0 +1,48 @@
+import { ConfigError } from '../config/config-error';
+
+const USAGE = `hookflow: durable webhooks on Temporal
+
+Usage:
+  hookflow start [--workers N]      run the whole stack in the foreground (Temporal, MongoDB,
+                                    receiver, workers); Ctrl-C stops everything
+  hookflow receiver                 run the HTTP receiver
+  hookflow worker                   run one worker (run as many as you like, anywhere)
+  hookflow send <source> [--type T] [--data file.json] [--url U]
+                                    sign a sample event as the source's provider would and post it
+
+Config: HOOKFLOW_CONFIG (default hookflow.config.json). See README.md.`;
+
+/**
+ * Dispatch a command; returns the process exit code. Commands load their modules lazily (with
+ * require, which tsx resolves for .ts files) so `send` does not pay for the worker's imports.
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'start':
+        return await (require('./start-stack') as typeof import('./start-stack')).startStack(rest);
+      case 'receiver':
+        return await (require('./run-receiver') as typeof import('./run-receiver')).runReceiver();
+      case 'worker':
+        return await (require('./run-worker') as typeof import('./run-worker')).runWorker();
+      case 'send':
+        return await (require('./send-event') as typeof import('./send-event')).sendEvent(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        console.log(USAGE);
+        return command === undefined ? 1 : 0;
+      default:
+        console.error(`hookflow: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`hookflow: ${error.message}`);
+      return 78; // EX_CONFIG
+    }
+    throw error;
+  }
+}

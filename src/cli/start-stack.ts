@@ -1,0 +1,163 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Connection } from '@temporalio/client';
+import { env } from '../config/env';
+import { defaultConfigPath, loadConfig } from '../config/load-config';
+import { isPortOpen } from '../stack/free-port';
+import { startMongoServer, waitForMongo } from '../stack/mongo-server';
+import { dataDir, PROJECT_ROOT } from '../stack/paths';
+import { startService, type ServiceProcess } from '../stack/service-process';
+import { startTemporalServer, waitForTemporal } from '../stack/temporal-server';
+import { waitUntil } from '../stack/wait-until';
+import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
+
+interface Stoppable {
+  readonly name: string;
+  stop(): Promise<void>;
+}
+
+const say = (line: string) => console.log(`[hookflow] ${line}`);
+
+/**
+ * `hookflow start`: the whole stack in the foreground. Temporal and MongoDB are used from
+ * TEMPORAL_ADDRESS / MONGODB_URI when set, and otherwise provisioned and started here with
+ * their data under the data directory. Ctrl-C stops every process this command started.
+ */
+export async function startStack(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { workers: { type: 'string', default: '1' } } });
+  const workers = Number(values.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 32) throw new Error('--workers takes a whole number from 1 to 32');
+
+  const configPath = defaultConfigPath();
+  const config = loadConfig(configPath); // fail fast on a bad config, before starting anything
+  const data = dataDir();
+  const logs = path.join(data, 'logs');
+  const stack: Stoppable[] = [];
+  let stopping = false;
+
+  const stopAll = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${why}: stopping ${stack.map((s) => s.name).reverse().join(', ') || 'nothing'} ...`);
+    for (const part of [...stack].reverse()) {
+      await part.stop().catch((error) => say(`stopping ${part.name} failed: ${(error as Error).message}`));
+    }
+    say('stopped; nothing left running');
+  };
+  const interrupted = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('Ctrl-C'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+
+  try {
+    // Temporal
+    let temporalAddress = env('TEMPORAL_ADDRESS');
+    let uiUrl = config.temporal.uiUrl;
+    if (temporalAddress) {
+      say(`using Temporal at ${temporalAddress} (TEMPORAL_ADDRESS)`);
+      await waitForTemporal(temporalAddress, undefined, config.temporal.namespace);
+    } else {
+      const port = numberEnv('HOOKFLOW_TEMPORAL_PORT', 7233);
+      const uiPort = numberEnv('HOOKFLOW_TEMPORAL_UI_PORT', 8233);
+      await assertPortsFree({ [port]: 'HOOKFLOW_TEMPORAL_PORT', [uiPort]: 'HOOKFLOW_TEMPORAL_UI_PORT' });
+      const temporal = await startTemporalServer({
+        port,
+        uiPort,
+        dbFile: path.join(data, 'temporal.sqlite'),
+        namespace: config.temporal.namespace,
+        logFile: path.join(logs, 'temporal.log'),
+        log: say,
+      });
+      stack.push({ name: 'Temporal', stop: temporal.stop });
+      temporalAddress = temporal.address;
+      uiUrl = env('TEMPORAL_UI_URL') ?? `http://127.0.0.1:${uiPort}`;
+      say(`Temporal dev server on ${temporalAddress} (${temporal.via}), data in ${path.join(data, 'temporal.sqlite')}`);
+    }
+    const connection = await Connection.connect({ address: temporalAddress });
+    try {
+      const added = await ensureSearchAttributes(connection, config.temporal.namespace);
+      if (added.length > 0) say(`registered search attributes ${added.join(', ')}`);
+    } finally {
+      await connection.close();
+    }
+
+    // MongoDB
+    let mongoUri = env('MONGODB_URI');
+    if (mongoUri) {
+      say('using MongoDB from MONGODB_URI');
+      await waitForMongo(mongoUri);
+    } else {
+      const port = numberEnv('HOOKFLOW_MONGO_PORT', 27017);
+      await assertPortsFree({ [port]: 'HOOKFLOW_MONGO_PORT' });
+      const mongo = await startMongoServer({ port, dataDir: path.join(data, 'mongodb'), logFile: path.join(logs, 'mongodb.log'), log: say });
+      stack.push({ name: 'MongoDB', stop: mongo.stop });
+      mongoUri = mongo.uri;
+      say(`MongoDB-protocol server on ${mongoUri} (${mongo.via}), data in ${path.join(data, 'mongodb')}`);
+    }
+
+    // Receiver and workers, each its own process as in production.
+    await assertPortsFree({ [config.server.port]: 'HOOKFLOW_PORT' });
+    const childEnv = {
+      ...process.env,
+      HOOKFLOW_CONFIG: configPath,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_UI_URL: uiUrl,
+      MONGODB_URI: mongoUri,
+    };
+    const bin = path.join(PROJECT_ROOT, 'bin', 'hookflow.js');
+    const children: ServiceProcess[] = [];
+    for (let i = 1; i <= workers; i++) {
+      children.push(startService(`worker ${i}`, process.execPath, [bin, 'worker'], { env: childEnv }));
+    }
+    children.push(startService('receiver', process.execPath, [bin, 'receiver'], { env: childEnv }));
+    // Stop the receiver first so nothing new is acknowledged while workers drain.
+    stack.push(...children.map((child) => ({ name: child.name, stop: () => child.stop(35_000) })));
+    const host = ['0.0.0.0', '::'].includes(config.server.host) ? '127.0.0.1' : config.server.host;
+    const receiverUrl = `http://${host}:${config.server.port}`;
+    const childDied = Promise.race(children.map((c) => c.exited.then((code) => `${c.name} exited (${code})`)));
+    await Promise.race([
+      waitUntil(`receiver at ${receiverUrl}`, async () => ((await fetch(`${receiverUrl}/healthz`)).ok ? true : undefined), {
+        timeoutMs: 60_000,
+        abort: childDied,
+      }),
+      childDied.then((why) => Promise.reject(new Error(why))),
+    ]);
+
+    const firstSource = [...config.sources.keys()][0];
+    console.log(`
+  hookflow is running (Ctrl-C stops everything)
+
+  Receiver      ${receiverUrl}/webhooks/<source>   sources: ${[...config.sources.keys()].join(', ')}
+  Temporal      ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
+  Temporal UI   ${uiUrl}
+  MongoDB       ${mongoUri}   database ${config.mongodb.database}
+  Workers       ${workers}
+  Data          ${data}
+
+  Send a signed sample event:
+    npm run hookflow -- send ${firstSource ?? '<source>'}
+`);
+    const why = await Promise.race([interrupted, childDied]);
+    await stopAll(why);
+    return why.includes('exited') ? 1 : 0;
+  } catch (error) {
+    await stopAll('start failed');
+    throw error;
+  }
+}
+
+function numberEnv(name: 'HOOKFLOW_TEMPORAL_PORT' | 'HOOKFLOW_TEMPORAL_UI_PORT' | 'HOOKFLOW_MONGO_PORT', fallback: number): number {
+  const value = env(name);
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${value} is not a port number`);
+  return port;
+}
+
+async function assertPortsFree(ports: Record<number, string>): Promise<void> {
+  for (const [port, variable] of Object.entries(ports)) {
+    if (await isPortOpen(Number(port))) {
+      throw new Error(`port ${port} is already in use (is another hookflow running?); choose another with ${variable}`);
+    }
+  }
+}

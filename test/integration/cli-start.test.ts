@@ -1,0 +1,100 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, isPortOpen } from '../../src/stack/free-port';
+import { runCommand } from '../../src/stack/run-command';
+import { waitUntil } from '../../src/stack/wait-until';
+import { openStore, type Store } from '../../src/store/open-store';
+import { DEMO_SOURCE } from '../harness/sign';
+import { testEnv } from '../harness/test-env';
+
+const ROOT = path.resolve(__dirname, '../..');
+const BIN = path.join(ROOT, 'bin', 'hookflow.js');
+
+/**
+ * `hookflow start` and `hookflow send` as a user runs them, as processes. Temporal and MongoDB
+ * come from TEMPORAL_ADDRESS / MONGODB_URI (the shared test servers), the route a user with their
+ * own servers takes; the provisioning routes are exercised by the test harness itself.
+ */
+describe('hookflow start and hookflow send', () => {
+  let start: ChildProcessWithoutNullStreams;
+  let output = '';
+  let store: Store;
+  let port: number;
+  const database = `cli_${randomUUID().slice(0, 8)}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-cli-'));
+  const configPath = path.join(dir, 'hookflow.config.json');
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    port = await freePort();
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        server: { port },
+        temporal: { taskQueue: `cli-${database}` },
+        mongodb: { database },
+        handlers: path.join(ROOT, 'handlers'),
+        sources: { demo: DEMO_SOURCE },
+        routes: [{ source: 'demo', actions: [{ handler: 'log' }] }],
+      }),
+    );
+    env = {
+      ...process.env,
+      HOOKFLOW_CONFIG: configPath,
+      HOOKFLOW_DATA_DIR: dir,
+      TEMPORAL_ADDRESS: testEnv('temporalAddress'),
+      MONGODB_URI: testEnv('mongoUri'),
+    };
+    store = await openStore(testEnv('mongoUri'), database);
+    start = spawn(process.execPath, [BIN, 'start', '--workers', '2'], { env, cwd: ROOT });
+    start.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    start.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    await waitUntil('hookflow start', async () => (output.includes('hookflow is running') ? true : undefined), {
+      timeoutMs: 90_000,
+      abort: new Promise((resolve) => start.once('exit', resolve)),
+    }).catch((error) => {
+      throw new Error(`${(error as Error).message}\n${output}`);
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    if (start.exitCode === null) start.kill('SIGKILL');
+    await store?.db.dropDatabase().catch(() => undefined);
+    await store?.close();
+  });
+
+  test('the banner names the URLs, the MongoDB URI and a ready-to-run send command', () => {
+    expect(output).toContain(`http://127.0.0.1:${port}/webhooks/<source>`);
+    expect(output).toContain(`MongoDB       ${testEnv('mongoUri')}`);
+    expect(output).toContain('Workers       2');
+    expect(output).toContain('npm run hookflow -- send demo');
+  });
+
+  test('`hookflow send demo` signs a sample event that is accepted and ends succeeded', async () => {
+    const sent = await runCommand(process.execPath, [BIN, 'send', 'demo', '--type', 'order.paid'], { env, cwd: ROOT, timeoutMs: 30_000 });
+    expect(sent.code).toBe(0);
+    expect(sent.stdout).toContain('200 OK');
+    const { workflowId } = JSON.parse(sent.stdout.split('\n')[1]) as { workflowId: string };
+    await waitUntil('event succeeded', async () => (await store.events.findOne({ _id: workflowId, status: 'succeeded' })) ?? undefined, {
+      timeoutMs: 30_000,
+    });
+    expect((await store.events.findOne({ _id: workflowId }))!.type).toBe('order.paid');
+  });
+
+  test('`hookflow send` to an unknown source lists the sources and fails', async () => {
+    const sent = await runCommand(process.execPath, [BIN, 'send', 'nope'], { env, cwd: ROOT, timeoutMs: 30_000 });
+    expect(sent.code).toBe(2);
+    expect(sent.stderr).toContain('sources: demo');
+  });
+
+  test('Ctrl-C (SIGINT) stops every process it started', async () => {
+    const exited = new Promise<number | null>((resolve) => start.once('exit', (code) => resolve(code)));
+    start.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('stopped; nothing left running');
+    expect(await isPortOpen(port)).toBe(false);
+  }, 60_000);
+});

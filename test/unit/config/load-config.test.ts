@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ConfigError } from '../../../src/config/config-error';
+import { loadConfig, resolveConfig } from '../../../src/config/load-config';
+import { resolvePlan } from '../../../src/routing/resolve-plan';
+
+const demo = { provider: 'hmac', secrets: ['s'], signatureHeader: 'X-Sig', idField: 'id' };
+
+function configError(json: unknown): string {
+  try {
+    resolveConfig(json, '/etc/hookflow/hookflow.config.json');
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('config', () => {
+  test('the shipped example config is valid', () => {
+    const config = loadConfig(path.resolve(__dirname, '../../../hookflow.config.json'));
+    expect([...config.sources.keys()]).toContain('demo');
+    expect(config.handlers).toBe(path.resolve(__dirname, '../../../handlers'));
+  });
+
+  test('defaults fill what the file leaves out', () => {
+    const config = resolveConfig({ sources: { demo } }, '/etc/hookflow/hookflow.config.json');
+    expect(config.server).toMatchObject({ port: 3000, maxBodyBytes: 1_048_576, ackTimeoutMs: 5_000 });
+    expect(config.temporal).toMatchObject({ taskQueue: 'hookflow', namespace: 'default' });
+    expect(config.handlers).toBe('/etc/hookflow/handlers');
+    const source = config.sources.get('demo')!;
+    expect(source.settings.options).toMatchObject({ signatureHeader: 'x-sig', algorithm: 'sha256', encoding: 'hex' });
+    expect(source.settings.toleranceSeconds).toBe(300);
+  });
+
+  test.each([
+    [{ sources: { demo: { ...demo, algorithm: 'md5' } } }, 'sources.demo.algorithm'],
+    [{ sources: { demo: { ...demo, secrets: [] } } }, 'sources.demo.secrets'],
+    [{ sources: { demo: { ...demo, provider: 'nope' } } }, 'sources.demo.provider: unknown provider "nope"'],
+    [{ sources: { demo: { ...demo, signatureHeder: 'x' } } }, 'signatureHeder'],
+    [{ sources: { demo }, server: { port: 'eighty' } }, 'server.port'],
+    [{ sources: { demo }, routes: [{ source: 'other', actions: [{ handler: 'h' }] }] }, 'routes.0.source: no source named "other"'],
+    [{ sources: { 'bad name!': demo } }, 'sources.bad name!'],
+  ])('a bad field is named in the message (%#)', (json, field) => {
+    expect(configError(json)).toContain(field);
+  });
+
+  test('secrets may come from the environment, and a missing variable is named', () => {
+    process.env.HOOKFLOW_TEST_SECRET = 'from-env';
+    const config = resolveConfig({ sources: { demo: { ...demo, secrets: ['env:HOOKFLOW_TEST_SECRET', 'literal'] } } }, '/x.json');
+    expect(config.sources.get('demo')!.settings.secrets).toEqual(['from-env', 'literal']);
+    expect(configError({ sources: { demo: { ...demo, secrets: ['env:HOOKFLOW_NOT_SET_ANYWHERE'] } } })).toContain(
+      'sources.demo.secrets.0: environment variable HOOKFLOW_NOT_SET_ANYWHERE is not set',
+    );
+    delete process.env.HOOKFLOW_TEST_SECRET;
+  });
+
+  test('an unreadable or non-JSON file is reported with its path', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-config-'));
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, '{ "sources": ');
+    expect(() => loadConfig(file)).toThrow(`config file ${file} is not valid JSON`);
+    expect(() => loadConfig(path.join(dir, 'missing.json'))).toThrow('cannot read config file');
+  });
+
+  test('routes resolve to a plan at ingress: patterns, order and per-route retry', () => {
+    const config = resolveConfig(
+      {
+        sources: { demo },
+        retry: { maximumAttempts: 5 },
+        routes: [
+          { source: 'demo', events: ['payment_intent.*'], actions: [{ handler: 'a' }], retry: { maximumAttempts: 2 } },
+          { source: 'demo', events: ['*'], actions: [{ handler: 'a' }, { handler: 'b' }] },
+          { source: 'demo', events: ['invoice.paid'], actions: [{ handler: 'c' }] },
+        ],
+      },
+      '/x.json',
+    );
+    const plan = resolvePlan(config, 'demo', 'payment_intent.succeeded');
+    expect(plan.actions.map((a) => [a.name, a.retry.maximumAttempts])).toEqual([
+      ['handler:a', 2],
+      ['handler:a#2', 5],
+      ['handler:b', 5],
+    ]);
+    expect(resolvePlan(config, 'demo', 'payment_intentX').actions.map((a) => a.name)).toEqual(['handler:a', 'handler:b']);
+    expect(resolvePlan({ ...config, routes: [] }, 'demo', 'x').actions).toEqual([]);
+  });
+});
