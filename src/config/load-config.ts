@@ -97,6 +97,10 @@ function resolveSource(name: string, source: RawConfig['sources'][string], raw: 
     }
     return value;
   });
+  secrets.forEach((secret, i) => {
+    const problem = provider.checkSecret?.(secret);
+    if (problem) throw new ConfigError(`invalid config:\n  ${at.join('.')}.secrets.${i}: ${problem}`);
+  });
 
   return {
     name,

@@ -67,6 +67,14 @@ function events(payload: Payload): unknown[] {
 
 export const sendgridProvider: Provider<SendgridOptions> = {
   name: 'sendgrid',
+  checkSecret(secret) {
+    try {
+      publicKey(secret, 0);
+      return undefined;
+    } catch {
+      return 'not a base64 SPKI DER or PEM P-256 public key';
+    }
+  },
   options: sendgridOptions,
   defaultToleranceSeconds: 300,
   secretHeaders: () => [SIGNATURE_HEADER],

@@ -60,6 +60,11 @@ export interface Provider<O = unknown> {
   readonly options: z.ZodType<O>;
   /** The provider's documented replay window in seconds, where it has a timestamp. */
   readonly defaultToleranceSeconds?: number;
+  /**
+   * Check one configured secret at config load; return why it is unusable, or undefined.
+   * For keys with a format (sendgrid's public keys), so a typo fails at start, not per request.
+   */
+  checkSecret?(secret: string): string | undefined;
   /** Headers that carry signatures or credentials (lower-case): never stored or logged. */
   secretHeaders(options: O): readonly string[];
   /**

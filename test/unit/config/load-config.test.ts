@@ -42,6 +42,7 @@ describe('config', () => {
     [{ sources: { demo }, server: { port: 'eighty' } }, 'server.port'],
     [{ sources: { demo }, routes: [{ source: 'other', actions: [{ handler: 'h' }] }] }, 'routes.0.source: no source named "other"'],
     [{ sources: { 'bad name!': demo } }, 'sources.bad name!'],
+    [{ sources: { sg: { provider: 'sendgrid', secrets: ['not-a-key'] } } }, 'sources.sg.secrets.0: not a base64 SPKI DER'],
   ])('a bad field is named in the message (%#)', (json, field) => {
     expect(configError(json)).toContain(field);
   });

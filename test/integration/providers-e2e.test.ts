@@ -1,0 +1,153 @@
+import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { providers } from '../../src/providers/registry';
+import { createTestStack, type TestStack } from '../harness/test-stack';
+
+/**
+ * One accepted event per provider, over real HTTP into the real stack, signed the way the
+ * provider signs (our signer is checked against each provider's SDK in the unit tests) with
+ * random secrets. Each expectation reads the ID and type straight from the provider's spec.
+ */
+const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const otherSendgridKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
+const random = (n = 24) => randomBytes(n).toString('base64url');
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+type Expect = (headers: Record<string, string>, body: Buffer) => { id: string; type: string };
+const json = (body: Buffer) => JSON.parse(body.toString('utf8'));
+const form = (body: Buffer) => Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+
+interface Case {
+  readonly config?: Record<string, unknown>;
+  /** The source's configured secret and the one `sign()` uses (they differ for sendgrid). */
+  readonly secret: string;
+  readonly signingSecret?: string;
+  /** A valid secret of the source's format that does not match, listed first (rotation). */
+  readonly otherSecret?: string;
+  readonly expected: Expect;
+}
+
+const cases: Record<string, Case> = {
+  hmac: {
+    config: { signatureHeader: 'X-Sig', timestampHeader: 'X-Ts', signedContent: '{timestamp}.{body}', idField: 'id', typeField: 'type' },
+    secret: random(),
+    expected: (_h, b) => ({ id: json(b).id, type: json(b).type }),
+  },
+  stripe: { secret: `whsec_${random()}`, expected: (_h, b) => ({ id: json(b).id, type: json(b).type }) },
+  github: { secret: random(), expected: (h) => ({ id: h['x-github-delivery'], type: h['x-github-event'] }) },
+  shopify: { secret: random(), expected: (h) => ({ id: h['x-shopify-event-id'], type: h['x-shopify-topic'] }) },
+  slack: { secret: random(), expected: (_h, b) => ({ id: json(b).event_id, type: json(b).event.type }) },
+  twilio: {
+    secret: random(16),
+    expected: (h, b) => ({
+      id: h['i-twilio-idempotency-token'] ?? `${form(b).MessageSid}:${form(b).MessageStatus}`,
+      type: `message.${form(b).MessageStatus}`,
+    }),
+  },
+  'standard-webhooks': {
+    secret: `whsec_${randomBytes(24).toString('base64')}`,
+    expected: (h, b) => ({ id: h['webhook-id'], type: json(b).type }),
+  },
+  paddle: { secret: `pdl_ntfset_${random()}`, expected: (_h, b) => ({ id: json(b).event_id, type: json(b).event_type }) },
+  square: { secret: random(), expected: (_h, b) => ({ id: json(b).event_id, type: json(b).type }) },
+  zoom: { secret: random(), expected: (_h, b) => ({ id: sha256(b), type: json(b).event }) },
+  linear: { secret: random(), expected: (h, b) => ({ id: h['linear-delivery'], type: `${json(b).type}.${json(b).action}` }) },
+  sendgrid: {
+    secret: sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+    otherSecret: otherSendgridKey,
+    signingSecret: sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+    expected: (_h, b) => ({ id: sha256(b), type: json(b)[0].event }),
+  },
+  mailgun: {
+    secret: random(),
+    expected: (_h, b) => ({ id: json(b)['event-data'].id, type: json(b)['event-data'].event }),
+  },
+};
+
+describe('every provider end to end', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await createTestStack({
+      sources: Object.fromEntries(
+        Object.entries(cases).map(([name, c]) => [name, { provider: name, secrets: [c.otherSecret ?? random(), c.secret], ...c.config }]),
+      ),
+      routes: Object.keys(cases).map((source) => ({ source, actions: [{ handler: 'noop' }] })),
+      handlers: { noop: () => 'ok' },
+    });
+  });
+
+  afterAll(() => stack?.close());
+
+  test('the table covers every registered provider', () => {
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(providers).sort());
+  });
+
+  test.each(Object.keys(cases))('%s: a signed event is accepted and reaches succeeded with the right ID and type', async (name) => {
+    const c = cases[name];
+    const source = stack.config.sources.get(name)!;
+    const now = new Date();
+    const sample = source.provider.sample(undefined, now);
+    const signed = source.provider.sign(
+      {
+        body: sample.body,
+        contentType: sample.contentType,
+        url: `${stack.receiver.url}/webhooks/${name}`,
+        secret: c.signingSecret ?? c.secret,
+        now,
+      },
+      source.settings.options,
+    );
+    const target = new URL(signed.url);
+    const response = await stack.post(`${target.pathname}${target.search}`, signed.body, signed.headers);
+    const lowered = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const { id, type } = c.expected(lowered, signed.body);
+    expect(response.json).toEqual({ status: 'accepted', workflowId: `${name}:${id}` });
+
+    const doc = await stack.waitForStatus(`${name}:${id}`, 'succeeded');
+    expect(doc).toMatchObject({ provider: name, eventId: id, type, secretIndex: 1 });
+    expect(Buffer.from(doc.rawBody.buffer).equals(signed.body)).toBe(true);
+    for (const header of source.provider.secretHeaders(source.settings.options)) {
+      expect(doc.headers).not.toHaveProperty(header);
+    }
+  });
+
+  test('slack: url_verification is answered with the challenge and starts no workflow', async () => {
+    const body = Buffer.from(JSON.stringify({ token: 't', challenge: 'ch-123', type: 'url_verification' }));
+    const source = stack.config.sources.get('slack')!;
+    const signed = source.provider.sign(
+      { body, contentType: 'application/json', url: `${stack.receiver.url}/webhooks/slack`, secret: cases.slack.secret, now: new Date() },
+      source.settings.options,
+    );
+    const response = await stack.post('/webhooks/slack', signed.body, signed.headers);
+    expect([response.status, response.json]).toEqual([200, { challenge: 'ch-123' }]);
+    expect(await stack.store.events.countDocuments({ source: 'slack', type: 'url_verification' })).toBe(0);
+  });
+
+  test('zoom: endpoint.url_validation is answered with the encrypted token and starts no workflow', async () => {
+    const body = Buffer.from(JSON.stringify({ event: 'endpoint.url_validation', payload: { plainToken: 'plain-1' }, event_ts: Date.now() }));
+    const source = stack.config.sources.get('zoom')!;
+    const signed = source.provider.sign(
+      { body, contentType: 'application/json', url: `${stack.receiver.url}/webhooks/zoom`, secret: cases.zoom.secret, now: new Date() },
+      source.settings.options,
+    );
+    const response = await stack.post('/webhooks/zoom', signed.body, signed.headers);
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      plainToken: 'plain-1',
+      encryptedToken: createHmac('sha256', cases.zoom.secret).update('plain-1').digest('hex'),
+    });
+    expect(await stack.store.events.countDocuments({ source: 'zoom', type: 'endpoint.url_validation' })).toBe(0);
+  });
+
+  test('a stale signature is refused with 401 and its reason', async () => {
+    const source = stack.config.sources.get('stripe')!;
+    const sample = source.provider.sample(undefined, new Date());
+    const signed = source.provider.sign(
+      { ...sample, url: '', secret: cases.stripe.secret, now: new Date(Date.now() - 301_000) },
+      source.settings.options,
+    );
+    const response = await stack.post('/webhooks/stripe', signed.body, signed.headers);
+    expect(response.status).toBe(401);
+    expect(response.json.error).toMatch(/old/);
+  });
+});
