@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,23 @@ import { DEMO_SOURCE } from '../harness/sign';
 import { testEnv } from '../harness/test-env';
 
 const ROOT = path.resolve(__dirname, '../..');
+const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const random = () => randomBytes(18).toString('base64url');
+/** One source per provider, named after it, with a random secret of the provider's format. */
+const PROVIDER_SOURCES: Record<string, Record<string, unknown>> = {
+  stripe: { provider: 'stripe', secrets: [`whsec_${random()}`] },
+  github: { provider: 'github', secrets: [random()] },
+  shopify: { provider: 'shopify', secrets: [random()] },
+  slack: { provider: 'slack', secrets: [random()] },
+  twilio: { provider: 'twilio', secrets: [random()] },
+  'standard-webhooks': { provider: 'standard-webhooks', secrets: [`whsec_${randomBytes(24).toString('base64')}`] },
+  paddle: { provider: 'paddle', secrets: [random()] },
+  square: { provider: 'square', secrets: [random()] },
+  zoom: { provider: 'zoom', secrets: [random()] },
+  linear: { provider: 'linear', secrets: [random()] },
+  sendgrid: { provider: 'sendgrid', secrets: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')] },
+  mailgun: { provider: 'mailgun', secrets: [random()] },
+};
 const BIN = path.join(ROOT, 'bin', 'hookflow.js');
 
 /**
@@ -37,7 +55,7 @@ describe('hookflow start and hookflow send', () => {
         temporal: { taskQueue: `cli-${database}` },
         mongodb: { database },
         handlers: path.join(ROOT, 'handlers'),
-        sources: { demo: DEMO_SOURCE },
+        sources: { demo: DEMO_SOURCE, ...PROVIDER_SOURCES },
         routes: [{ source: 'demo', actions: [{ handler: 'log' }] }],
       }),
     );
@@ -84,10 +102,29 @@ describe('hookflow start and hookflow send', () => {
     expect((await store.events.findOne({ _id: workflowId }))!.type).toBe('order.paid');
   });
 
+  test('`hookflow send` works for every provider', async () => {
+    const keyFile = path.join(dir, 'sendgrid-private.pem');
+    writeFileSync(keyFile, sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const outcomes = await Promise.all(
+      Object.keys(PROVIDER_SOURCES).map(async (source) => {
+        const args = [BIN, 'send', source, ...(source === 'sendgrid' ? ['--key-file', keyFile] : [])];
+        const sent = await runCommand(process.execPath, args, { env, cwd: ROOT, timeoutMs: 60_000 });
+        return `${source}: ${sent.stdout.split('\n').slice(0, 2).join(' ')}${sent.stderr}`;
+      }),
+    );
+    for (const outcome of outcomes) expect(outcome).toMatch(/^[\w-]+: 200 OK \{"status":"accepted","workflowId":"[\w-]+:.+"\}$/);
+    // No route for these sources: recorded as ignored, each under its own ID.
+    await waitUntil(
+      'every provider event recorded',
+      async () => ((await store.events.countDocuments({ status: 'ignored' })) === outcomes.length ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+  }, 90_000);
+
   test('`hookflow send` to an unknown source lists the sources and fails', async () => {
     const sent = await runCommand(process.execPath, [BIN, 'send', 'nope'], { env, cwd: ROOT, timeoutMs: 30_000 });
     expect(sent.code).toBe(2);
-    expect(sent.stderr).toContain('sources: demo');
+    expect(sent.stderr).toContain('sources: demo, stripe');
   });
 
   test('Ctrl-C (SIGINT) stops every process it started', async () => {
