@@ -105,3 +105,27 @@ export function parseTimestampedSignatures(
   }
   return { timestamp: [...timestamps][0], signatures };
 }
+
+/**
+ * Verify a `key=value` signature header with a signed timestamp (Stripe, Paddle): parse it, check
+ * the timestamp against the window in both directions (unlike Stripe's SDK, a far-future `t` would
+ * otherwise extend the replay window), then match every signature against every secret.
+ */
+export function verifyTimestampedHmacHeader(
+  header: string | undefined,
+  scheme: { name: string; separator: RegExp; timestampKey: string; signatureKey: string; digestBytes: number },
+  signedContent: (timestamp: string) => Buffer,
+  { secrets, toleranceSeconds }: { secrets: readonly string[]; toleranceSeconds: number },
+  now: Date,
+): { secretIndex: number; signedAt: Date } {
+  if (!header) throw new SignatureError('missing_signature', `missing ${scheme.name} header`);
+  const { timestamp, signatures } = parseTimestampedSignatures(header, scheme);
+  if (signatures.length === 0) {
+    throw new SignatureError('malformed_signature', `${scheme.name} holds no ${scheme.signatureKey}=<hex sha256> signature`);
+  }
+  const signedAt = parseUnixTimestamp(timestamp);
+  checkTimestamp(signedAt, now, toleranceSeconds);
+  const content = signedContent(timestamp as string);
+  const secretIndex = matchAnySecret(secrets, signatures, (secret) => hmac('sha256', secret, content));
+  return { secretIndex, signedAt };
+}

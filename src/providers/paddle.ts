@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequestError, SignatureError } from '../errors/http-errors';
-import { checkTimestamp, hmac, matchAnySecret, parseTimestampedSignatures, parseUnixTimestamp } from './crypto';
+import { BadRequestError } from '../errors/http-errors';
+import { hmac, verifyTimestampedHmacHeader } from './crypto';
 import { JSON_TYPE, readString } from './payload';
 import type { Provider } from './types';
 
@@ -43,19 +43,15 @@ export const paddleProvider: Provider<PaddleOptions> = {
   defaultToleranceSeconds: 300,
   secretHeaders: () => [SIGNATURE_HEADER],
 
-  verify(req, { secrets, toleranceSeconds }, now) {
-    const header = req.headers[SIGNATURE_HEADER];
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const { timestamp, signatures } = parseTimestampedSignatures(header, SCHEME);
-    if (signatures.length === 0) {
-      throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} holds no h1=<hex sha256> signature`);
-    }
-    const signedAt = parseUnixTimestamp(timestamp);
-    checkTimestamp(signedAt, now, toleranceSeconds);
-    const content = signedContent(timestamp as string, req.rawBody);
+  verify(req, source, now) {
     // Each h1 is checked: during a secret rotation Paddle signs with both secrets.
-    const secretIndex = matchAnySecret(secrets, signatures, (secret) => hmac('sha256', secret, content));
-    return { secretIndex, signedAt };
+    return verifyTimestampedHmacHeader(
+      req.headers[SIGNATURE_HEADER],
+      { ...SCHEME, name: SIGNATURE_HEADER },
+      (timestamp) => signedContent(timestamp, req.rawBody),
+      source,
+      now,
+    );
   },
 
   identify(_req, payload) {

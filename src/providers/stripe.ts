@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequestError, SignatureError } from '../errors/http-errors';
-import { checkTimestamp, hmac, matchAnySecret, parseTimestampedSignatures, parseUnixTimestamp } from './crypto';
+import { BadRequestError } from '../errors/http-errors';
+import { hmac, verifyTimestampedHmacHeader } from './crypto';
 import { JSON_TYPE, readPath, readString } from './payload';
 import type { Provider } from './types';
 
@@ -63,20 +63,15 @@ export const stripeProvider: Provider<StripeOptions> = {
   defaultToleranceSeconds: 300,
   secretHeaders: () => [SIGNATURE_HEADER],
 
-  verify(req, { secrets, toleranceSeconds }, now) {
-    const header = req.headers[SIGNATURE_HEADER];
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const { timestamp, signatures } = parseTimestampedSignatures(header, SCHEME);
-    if (signatures.length === 0) {
-      throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} holds no v1=<hex sha256> signature`);
-    }
-    const signedAt = parseUnixTimestamp(timestamp);
-    // Unlike the SDK we also refuse timestamps ahead of now: a far-future t would extend a replay window.
-    checkTimestamp(signedAt, now, toleranceSeconds);
-    const content = signedContent(timestamp as string, req.rawBody);
+  verify(req, source, now) {
     // The key is the whole `whsec_...` string as UTF-8, not its decoded base64.
-    const secretIndex = matchAnySecret(secrets, signatures, (secret) => hmac('sha256', secret, content));
-    return { secretIndex, signedAt };
+    return verifyTimestampedHmacHeader(
+      req.headers[SIGNATURE_HEADER],
+      { ...SCHEME, name: SIGNATURE_HEADER },
+      (timestamp) => signedContent(timestamp, req.rawBody),
+      source,
+      now,
+    );
   },
 
   identify(_req, payload) {

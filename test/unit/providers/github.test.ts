@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { SignatureError } from '../../../src/errors/http-errors';
 import { githubOptions, githubProvider } from '../../../src/providers/github';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const secret = "It's a Secret to Everybody";
@@ -40,16 +41,6 @@ const sha256 = (key: string, payload: Buffer | string = body) =>
   `sha256=${createHmac('sha256', key).update(payload).digest('hex')}`;
 const sha1 = (key: string, payload: Buffer | string = body) =>
   `sha1=${createHmac('sha1', key).update(payload).digest('hex')}`;
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
-}
 
 describe('github provider', () => {
   const signed = githubProvider.sign(

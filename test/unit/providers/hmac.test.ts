@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { SignatureError } from '../../../src/errors/http-errors';
 import { hmacOptions, hmacProvider } from '../../../src/providers/hmac';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -13,16 +13,6 @@ function settings(options: Record<string, unknown>, secrets = ['s3cret']) {
 
 function request(headers: Record<string, string>, raw: Buffer = body): WebhookRequest {
   return { rawBody: raw, headers, url: 'http://localhost/webhooks/x', contentType: 'application/json' };
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 describe('hmac provider', () => {

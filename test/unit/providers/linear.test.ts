@@ -6,6 +6,7 @@ import { SignatureError } from '../../../src/errors/http-errors';
 import { linearOptions, linearProvider } from '../../../src/providers/linear';
 import { parsePayload } from '../../../src/providers/payload';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 /**
  * @linear/sdk ships its webhook client as ESM only, which Jest's CommonJS runtime cannot load
@@ -60,16 +61,6 @@ function request(headers: Readonly<Record<string, string | undefined>>, rawBody:
 
 const signed = (raw: Buffer = body, key = secret, extra: Record<string, string> = {}) =>
   request({ 'linear-signature': hex(key, raw), ...extra }, raw);
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
-}
 
 describe('linear provider', () => {
   describe('against @linear/sdk LinearWebhookClient', () => {

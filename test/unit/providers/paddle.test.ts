@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { SignatureError } from '../../../src/errors/http-errors';
 import { paddleOptions, paddleProvider } from '../../../src/providers/paddle';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -25,16 +26,6 @@ function request(signature: string | undefined, raw: Buffer = body): WebhookRequ
 const h1 = (key: string, ts: number | string = nowSeconds, raw: Buffer = body) =>
   createHmac('sha256', key).update(`${ts}:${raw}`).digest('hex');
 const header = (ts: number, key = secret) => `ts=${ts};h1=${h1(key, ts)}`;
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
-}
 
 describe('paddle provider', () => {
   test('verify() accepts the paddle-node-sdk test vector', () => {

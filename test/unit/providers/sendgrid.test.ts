@@ -1,10 +1,10 @@
 import { createHash, generateKeyPairSync, sign as ecdsaSign } from 'node:crypto';
 import { EventWebhook } from '@sendgrid/eventwebhook';
 import fc from 'fast-check';
-import { SignatureError } from '../../../src/errors/http-errors';
 import { parsePayload } from '../../../src/providers/payload';
 import { sendgridOptions, sendgridProvider } from '../../../src/providers/sendgrid';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -43,16 +43,6 @@ function request(headers: Readonly<Record<string, string | undefined>>, rawBody:
 function signedAt(ts: number, pair = current, raw: Buffer = body): WebhookRequest {
   const signature = ecdsaSign('sha256', Buffer.concat([Buffer.from(String(ts)), raw]), { key: pair.privateKey, dsaEncoding: 'der' });
   return request({ [SIG]: signature.toString('base64'), [TS]: String(ts) }, raw);
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 describe('sendgrid provider', () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { SignatureError } from '../../../src/errors/http-errors';
 import { shopifyOptions, shopifyProvider } from '../../../src/providers/shopify';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 // Under our `moduleResolution: node` these subpaths resolve to the .ts sources the package ships,
 // which do not typecheck under our settings; require() keeps tsc on the root's .d.ts only.
@@ -34,16 +35,6 @@ function settings(secrets = [secret]) {
 
 function request(headers: Record<string, string>, raw: Buffer = body): WebhookRequest {
   return { rawBody: raw, headers, url: 'http://localhost/webhooks/shopify', contentType: 'application/json' };
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 describe('shopify provider', () => {

@@ -5,6 +5,7 @@ import { SignatureError } from '../../../src/errors/http-errors';
 import { FORM_TYPE, JSON_TYPE, parsePayload } from '../../../src/providers/payload';
 import { slackOptions, slackProvider } from '../../../src/providers/slack';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const nowSeconds = Math.floor(now.getTime() / 1000);
@@ -46,16 +47,6 @@ const v0 = (key: string, ts: number | string, raw: Buffer = eventBody) =>
 
 function signedAt(ts: number, key = secret, raw: Buffer = eventBody, contentType = JSON_TYPE): WebhookRequest {
   return request({ 'x-slack-request-timestamp': String(ts), 'x-slack-signature': v0(key, ts, raw) }, raw, contentType);
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 describe('slack provider', () => {

@@ -1,10 +1,10 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { WebhooksHelper } from 'square';
-import { SignatureError } from '../../../src/errors/http-errors';
 import { parsePayload } from '../../../src/providers/payload';
 import { squareOptions, squareProvider } from '../../../src/providers/square';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const key = 'asdf1234';
@@ -18,16 +18,6 @@ function settings(secrets = [key], options: Record<string, unknown> = {}) {
 
 function request(headers: Readonly<Record<string, string | undefined>>, rawBody: Buffer = body, url = notificationUrl): WebhookRequest {
   return { rawBody, headers, url, contentType: 'application/json' };
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 /** Square's documented algorithm, written out independently of the provider. */

@@ -5,6 +5,7 @@ import { Webhook as SvixWebhook } from 'svix';
 import { SignatureError } from '../../../src/errors/http-errors';
 import { standardWebhooksOptions, standardWebhooksProvider } from '../../../src/providers/standard-webhooks';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const provider = standardWebhooksProvider;
 const now = new Date('2026-11-23T10:00:00Z');
@@ -34,16 +35,6 @@ function sdkSigned(ts = nowSeconds, key = secret, raw = body, msgId = id): Recor
 function v1(key: string, ts = nowSeconds, raw = body, msgId = id): string {
   const keyBytes = Buffer.from(key.replace(/^whsec_/, ''), 'base64');
   return `v1,${createHmac('sha256', keyBytes).update(`${msgId}.${ts}.${raw}`).digest('base64')}`;
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 describe('standard-webhooks provider', () => {

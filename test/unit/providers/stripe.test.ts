@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import { SignatureError } from '../../../src/errors/http-errors';
 import { stripeOptions, stripeProvider } from '../../../src/providers/stripe';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const stripe = new Stripe('sk_test_x');
 const now = new Date('2026-11-23T10:00:00Z');
@@ -27,16 +28,6 @@ function sdkHeader(timestamp = nowSeconds, key = secret, payload = body): string
 
 function v1(timestamp: number, key = secret, payload = body): string {
   return createHmac('sha256', key).update(`${timestamp}.${payload}`).digest('hex');
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 describe('stripe provider', () => {

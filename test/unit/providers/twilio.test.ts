@@ -1,11 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import twilio from 'twilio';
-import { SignatureError } from '../../../src/errors/http-errors';
 import { parsePayload } from '../../../src/providers/payload';
 import { twilioOptions, twilioProvider } from '../../../src/providers/twilio';
 import type { TwilioOptions } from '../../../src/providers/twilio';
 import type { WebhookRequest } from '../../../src/providers/types';
+import { reason } from '../../harness/signature-reason';
 
 const now = new Date('2026-11-23T10:00:00Z');
 const FORM = 'application/x-www-form-urlencoded';
@@ -31,16 +31,6 @@ function request(
   contentType = FORM,
 ): WebhookRequest {
   return { rawBody, headers, url: at, contentType };
-}
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
 }
 
 const signed = (signature: string, rawBody?: Buffer, at?: string, contentType?: string) =>

@@ -1,9 +1,9 @@
 import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { SignatureError } from '../../../src/errors/http-errors';
 import { parsePayload } from '../../../src/providers/payload';
 import type { WebhookRequest } from '../../../src/providers/types';
 import { zoomOptions, zoomProvider } from '../../../src/providers/zoom';
+import { reason } from '../../harness/signature-reason';
 
 // No Zoom SDK verifier is installed: signatures here follow Zoom's documented algorithm,
 // computed with node:crypto independently of the provider.
@@ -28,16 +28,6 @@ function request(headers: Readonly<Record<string, string | undefined>>, rawBody:
 /** One valid request, signed at `ts` with `key`; each test breaks one thing. */
 const signedAt = (ts: number, key = secret, raw: Buffer = body) =>
   request({ 'x-zm-request-timestamp': String(ts), 'x-zm-signature': zoomSignature(key, ts, raw) }, raw);
-
-function reason(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof SignatureError) return error.reason;
-    throw error;
-  }
-  throw new Error('expected a SignatureError, nothing was thrown');
-}
 
 describe('zoom provider', () => {
   test('verify() accepts a signature computed with the documented algorithm', () => {
