@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { providerNames, providers } from '../providers/registry';
 import type { Provider, SourceSettings } from '../providers/types';
+import { createIpAllowList, InvalidIpEntryError, type IpAllowList } from '../receiver/ip-allowlist';
+import type { RateLimit } from '../receiver/token-bucket';
 import { ConfigError } from './config-error';
 import { env, secretFromEnv } from './env';
 import { COMMON_SOURCE_KEYS, configSchema, type RawConfig, type RetrySettings, type RouteConfig } from './schema';
@@ -11,6 +13,10 @@ export interface SourceConfig {
   readonly provider: Provider<any>;
   readonly settings: SourceSettings<any>;
   readonly maxBodyBytes: number;
+  /** Absent: no rate limit. */
+  readonly rateLimit?: RateLimit;
+  /** Absent: any address may deliver. */
+  readonly allowIps?: IpAllowList;
 }
 
 export interface HookflowConfig {
@@ -111,7 +117,18 @@ function resolveSource(name: string, source: RawConfig['sources'][string], raw: 
       options: options.data,
     },
     maxBodyBytes: source.maxBodyBytes ?? raw.server.maxBodyBytes,
+    ...(source.rateLimit ? { rateLimit: source.rateLimit } : {}),
+    ...(source.allowIps ? { allowIps: allowList(source.allowIps, at) } : {}),
   };
+}
+
+function allowList(entries: string[], at: string[]): IpAllowList {
+  try {
+    return createIpAllowList(entries);
+  } catch (error) {
+    if (!(error instanceof InvalidIpEntryError)) throw error;
+    throw new ConfigError(`invalid config:\n  ${at.join('.')}.allowIps.${error.index}: ${error.message}`);
+  }
 }
 
 /** Environment variables win over the file, so one file serves every deployment. */

@@ -8,7 +8,19 @@ export const commonSourceFields = {
   toleranceSeconds: z.number().int().positive().optional(),
   /** Largest body accepted for this source. */
   maxBodyBytes: z.number().int().positive().optional(),
+  /** Token bucket per source: `burst` deliveries at once, refilled at `ratePerSecond`; 429 above it. */
+  rateLimit: z
+    .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
+    .strict()
+    .optional(),
+  /**
+   * CIDRs or single addresses (IPv4 or IPv6) allowed to deliver to this source; 403 for others.
+   * Each entry is parsed in load-config, which names a bad one. An empty list would refuse
+   * everything, which is never what is meant.
+   */
+  allowIps: z.array(z.string().min(1)).min(1).optional(),
 };
+/** Derived, so a new common field is stripped before the provider's strict option schema sees it. */
 export const COMMON_SOURCE_KEYS = Object.keys(commonSourceFields);
 
 const retrySchema = z
@@ -52,8 +64,23 @@ export const configSchema = z
         ackTimeoutMs: z.number().int().positive().default(5_000),
         /** Seconds a provider is told to wait (Retry-After) when hookflow cannot acknowledge. */
         retryAfterSeconds: z.number().int().positive().default(5),
+        /**
+         * Take the client address from X-Forwarded-For (its first entry) instead of the socket.
+         * Only safe when a proxy in front replaces any X-Forwarded-For the client sent: otherwise
+         * a client writes its own and walks through `allowIps`. See src/receiver/create-app.ts.
+         */
+        trustProxy: z.boolean().default(false),
+        /** A client must send all its headers within this time, or is answered 408 and cut off. */
+        headersTimeoutMs: z.number().int().positive().default(10_000),
+        /** A client must send the whole request (headers and body) within this time. */
+        requestTimeoutMs: z.number().int().positive().default(30_000),
       })
       .strict()
+      // Node refuses a headers timeout longer than the request timeout when creating the server.
+      .refine((server) => server.headersTimeoutMs <= server.requestTimeoutMs, {
+        message: 'must not be longer than server.requestTimeoutMs',
+        path: ['headersTimeoutMs'],
+      })
       .prefault({}),
     temporal: z
       .object({

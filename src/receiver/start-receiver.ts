@@ -10,14 +10,23 @@ export interface RunningReceiver {
 }
 
 /**
- * Listen with timeouts that cut slow or stalled clients: headers must arrive within 10 s and the
- * whole request within 30 s, so a trickling client cannot hold a connection open.
+ * Listen with timeouts that cut slow or stalled clients (Slowloris): headers must arrive within
+ * `server.headersTimeoutMs` and the whole request within `server.requestTimeoutMs`, so a
+ * trickling client cannot hold a connection open. Node answers such a client 408 and closes it.
  */
 export async function startReceiver(deps: ReceiverDeps, host: string, port: number): Promise<RunningReceiver> {
   const app = createApp(deps);
-  const server = http.createServer(app.callback());
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  const { headersTimeoutMs, requestTimeoutMs } = deps.config.server;
+  const server = http.createServer(
+    {
+      headersTimeout: headersTimeoutMs,
+      requestTimeout: requestTimeoutMs,
+      // Node checks both timeouts on this interval (default 30 s), so a client could outlive its
+      // timeout by up to that much; check at a quarter of the shorter one, at most every second.
+      connectionsCheckingInterval: Math.max(10, Math.min(1_000, Math.floor(Math.min(headersTimeoutMs, requestTimeoutMs) / 4))),
+    },
+    app.callback(),
+  );
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { resolveConfig, type HookflowConfig } from '../../src/config/load-config';
 import type { Handlers } from '../../src/handlers/types';
+import { SignatureFailureCounter } from '../../src/receiver/signature-failures';
 import { startReceiver, type RunningReceiver } from '../../src/receiver/start-receiver';
 import { waitUntil } from '../../src/stack/wait-until';
 import type { EventDocument } from '../../src/store/documents';
@@ -48,6 +49,8 @@ export interface TestStack {
   readonly receiver: RunningReceiver;
   /** Log lines the receiver wrote, parsed. */
   readonly logs: Record<string, unknown>[];
+  /** The receiver's signature-failure counter. */
+  readonly signatureFailures: SignatureFailureCounter;
   post(path: string, body: string | Buffer, headers?: Record<string, string>, method?: string): Promise<PostResult>;
   waitForStatus(workflowId: string, status: EventDocument['status'], timeoutMs?: number): Promise<EventDocument>;
   startWorker(): Promise<void>;
@@ -83,7 +86,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     { level: 'info' },
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
-  const receiver = await startReceiver({ config, temporal: client, logger }, '127.0.0.1', 0);
+  const signatureFailures = new SignatureFailureCounter();
+  const receiver = await startReceiver({ config, temporal: client, logger, signatureFailures }, '127.0.0.1', 0);
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -94,6 +98,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     client,
     receiver,
     logs,
+    signatureFailures,
     async post(path, body, headers = {}, method = 'POST') {
       const response = await fetch(`${receiver.url}${path}`, { method, body: method === 'GET' ? undefined : body, headers });
       const text = await response.text();

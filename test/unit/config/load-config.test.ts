@@ -32,6 +32,21 @@ describe('config', () => {
     const source = config.sources.get('demo')!;
     expect(source.settings.options).toMatchObject({ signatureHeader: 'x-sig', algorithm: 'sha256', encoding: 'hex' });
     expect(source.settings.toleranceSeconds).toBe(300);
+    expect(config.server).toMatchObject({ trustProxy: false, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000 });
+    expect(source.rateLimit).toBeUndefined();
+    expect(source.allowIps).toBeUndefined();
+  });
+
+  test('rateLimit and allowIps are common source fields: resolved, and never passed to the provider', () => {
+    const config = resolveConfig(
+      { sources: { demo: { ...demo, allowIps: ['127.0.0.1'], rateLimit: { ratePerSecond: 0.5, burst: 5 } } } },
+      '/x.json',
+    );
+    const source = config.sources.get('demo')!;
+    expect(source.rateLimit).toEqual({ ratePerSecond: 0.5, burst: 5 });
+    expect(source.allowIps!.entries).toEqual(['127.0.0.1']);
+    expect(source.settings.options).not.toHaveProperty('rateLimit');
+    expect(source.settings.options).not.toHaveProperty('allowIps');
   });
 
   test.each([
@@ -43,6 +58,15 @@ describe('config', () => {
     [{ sources: { demo }, routes: [{ source: 'other', actions: [{ handler: 'h' }] }] }, 'routes.0.source: no source named "other"'],
     [{ sources: { 'bad name!': demo } }, 'sources.bad name!'],
     [{ sources: { sg: { provider: 'sendgrid', secrets: ['not-a-key'] } } }, 'sources.sg.secrets.0: not a base64 SPKI DER'],
+    [{ sources: { demo: { ...demo, rateLimit: { ratePerSecond: 0, burst: 3 } } } }, 'sources.demo.rateLimit.ratePerSecond'],
+    [{ sources: { demo: { ...demo, rateLimit: { ratePerSecond: 1, burst: 0.5 } } } }, 'sources.demo.rateLimit.burst'],
+    [{ sources: { demo: { ...demo, rateLimit: { ratePerSecond: 1 } } } }, 'sources.demo.rateLimit.burst'],
+    [{ sources: { demo }, server: { trustProxy: 'yes' } }, 'server.trustProxy'],
+    [{ sources: { demo }, server: { headersTimeoutMs: 0 } }, 'server.headersTimeoutMs'],
+    [
+      { sources: { demo }, server: { headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 } },
+      'server.headersTimeoutMs: must not be longer than server.requestTimeoutMs',
+    ],
   ])('a bad field is named in the message (%#)', (json, field) => {
     expect(configError(json)).toContain(field);
   });
