@@ -1,6 +1,8 @@
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../logging/logger';
 import { startReceiver } from '../receiver/start-receiver';
+import { createNonceStore } from '../store/nonce-store';
+import { openStore } from '../store/open-store';
 import { createTemporalClient } from '../temporal/connect';
 
 /** `hookflow receiver`: serve until SIGTERM/SIGINT, then finish in-flight requests and exit. */
@@ -8,7 +10,14 @@ export async function runReceiver(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('hookflow-receiver');
   const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
-  const receiver = await startReceiver({ config, temporal, logger }, config.server.host, config.server.port);
+  // Lazy: the receiver starts while MongoDB is down; only sources with single-use tokens need it.
+  const store = await openStore(config.mongodb.uri, config.mongodb.database, { lazy: true });
+  const nonces = createNonceStore(store.nonces);
+  const purge = setInterval(() => {
+    nonces.purgeExpired(new Date()).catch((error) => logger.warn({ err: error }, 'purging expired tokens failed'));
+  }, 60_000);
+  purge.unref();
+  const receiver = await startReceiver({ config, temporal, logger, nonces }, config.server.host, config.server.port);
   logger.info(
     { url: receiver.url, sources: [...config.sources.keys()], temporal: config.temporal.address },
     'receiver listening',
@@ -22,7 +31,9 @@ export async function runReceiver(): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await receiver.close();
+  clearInterval(purge);
   await temporal.connection.close();
+  await store.close();
   logger.info('receiver stopped');
   return 0;
 }

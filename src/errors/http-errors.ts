@@ -31,6 +31,7 @@ export type SignatureFailureReason =
   | 'timestamp_too_old'
   | 'timestamp_in_future'
   | 'body_hash_mismatch'
+  | 'replayed_nonce'
   | 'no_matching_signature';
 
 export class SignatureError extends HttpError {

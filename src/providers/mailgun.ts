@@ -106,7 +106,8 @@ export const mailgunProvider: Provider<MailgunOptions> = {
     const signedAt = parseUnixTimestamp(timestamp, 's');
     checkTimestamp(signedAt, now, toleranceSeconds);
     const content = Buffer.from(`${timestamp}${token}`, 'utf8');
-    return { secretIndex: matchAnySecret(secrets, [digest], (secret) => hmac('sha256', secret, content)), signedAt };
+    const secretIndex = matchAnySecret(secrets, [digest], (secret) => hmac('sha256', secret, content));
+    return { secretIndex, signedAt, nonce: token };
   },
 
   identify(_req, payload) {

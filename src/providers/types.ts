@@ -31,6 +31,12 @@ export interface Verification {
   readonly secretIndex: number;
   /** The signed timestamp, where the scheme has one. */
   readonly signedAt?: Date;
+  /**
+   * A single-use value the signature covers while the event data is not signed (Mailgun's
+   * token). The receiver binds it to the first event ID it arrives with and refuses it with any
+   * other, so a captured signature cannot be replayed onto forged event data.
+   */
+  readonly nonce?: string;
 }
 
 export interface EventIdentity {

@@ -12,7 +12,12 @@ const ALWAYS_SECRET = ['authorization', 'proxy-authorization', 'cookie'];
 
 export type Acceptance =
   | { readonly kind: 'handshake'; readonly reply: HandshakeReply }
-  | { readonly kind: 'event'; readonly input: Omit<ProcessWebhookInput, 'plan'> };
+  | {
+      readonly kind: 'event';
+      readonly input: Omit<ProcessWebhookInput, 'plan'>;
+      /** The provider's single-use token, to be bound to this event before it is started. */
+      readonly nonce?: string;
+    };
 
 /**
  * Verify, then parse, then identify: the trust boundary in one pure function.
@@ -20,7 +25,7 @@ export type Acceptance =
  */
 export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Date): Acceptance {
   const { provider, settings } = source;
-  const { secretIndex } = provider.verify(req, settings, now);
+  const { secretIndex, nonce } = provider.verify(req, settings, now);
   const payload = parsePayload(req);
   const reply = provider.handshake?.(req, payload, settings);
   if (reply) return { kind: 'handshake', reply };
@@ -34,6 +39,7 @@ export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Da
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !hidden.has(name))) as Record<string, string>;
   return {
     kind: 'event',
+    ...(nonce === undefined ? {} : { nonce }),
     input: {
       event: {
         workflowId: `${source.name}:${identity.id}`,

@@ -17,6 +17,8 @@ import { acceptWebhook } from './accept-webhook';
 import { errorMiddleware } from './error-middleware';
 import { readBody } from './read-body';
 import { SignatureFailureCounter } from './signature-failures';
+import { claimNonce } from './claim-nonce';
+import type { NonceStore } from '../store/nonce-store';
 import { createSourceRateLimits } from './source-rate-limits';
 import { mediaType, publicUrl, toWebhookRequest } from './webhook-request';
 
@@ -26,6 +28,8 @@ export interface ReceiverDeps {
   readonly logger: Logger;
   /** Injected so tests control time. */
   readonly now?: () => Date;
+  /** Where single-use provider tokens are remembered, shared by every receiver (MongoDB). */
+  readonly nonces: NonceStore;
   /** Signature failures by source and reason; pass one in to read it (tests, /metrics). */
   readonly signatureFailures?: SignatureFailureCounter;
 }
@@ -44,6 +48,7 @@ export function createApp({
   config,
   temporal,
   logger,
+  nonces,
   now = () => new Date(),
   signatureFailures = new SignatureFailureCounter(),
 }: ReceiverDeps): Koa {
@@ -89,6 +94,11 @@ export function createApp({
     }
 
     const { event } = accepted.input;
+    if (accepted.nonce !== undefined) {
+      const { toleranceSeconds } = source.settings;
+      const retryAfter = config.server.retryAfterSeconds;
+      await claimNonce(nonces, source.name, accepted.nonce, event.workflowId, toleranceSeconds, received, retryAfter, logger);
+    }
     const plan = resolvePlan(config, source.name, event.type);
     let outcome;
     try {

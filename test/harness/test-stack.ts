@@ -8,6 +8,7 @@ import { SignatureFailureCounter } from '../../src/receiver/signature-failures';
 import { startReceiver, type RunningReceiver } from '../../src/receiver/start-receiver';
 import { waitUntil } from '../../src/stack/wait-until';
 import type { EventDocument } from '../../src/store/documents';
+import { createNonceStore } from '../../src/store/nonce-store';
 import { ensureIndexes, openStore, type Store } from '../../src/store/open-store';
 import { createWorker } from '../../src/worker/create-worker';
 import { testEnv } from './test-env';
@@ -87,7 +88,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
   const signatureFailures = new SignatureFailureCounter();
-  const receiver = await startReceiver({ config, temporal: client, logger, signatureFailures }, '127.0.0.1', 0);
+  const receiver = await startReceiver({ config, temporal: client, logger, nonces: createNonceStore(store.nonces), signatureFailures }, '127.0.0.1', 0);
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;

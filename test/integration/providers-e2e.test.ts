@@ -1,5 +1,6 @@
 import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { providers } from '../../src/providers/registry';
+import { createNonceStore } from '../../src/store/nonce-store';
 import { createTestStack, type TestStack } from '../harness/test-stack';
 
 /**
@@ -137,6 +138,43 @@ describe('every provider end to end', () => {
       encryptedToken: createHmac('sha256', cases.zoom.secret).update('plain-1').digest('hex'),
     });
     expect(await stack.store.events.countDocuments({ source: 'zoom', type: 'endpoint.url_validation' })).toBe(0);
+  });
+
+  test("mailgun: a captured signature replayed onto forged event data is refused; the same event is a duplicate", async () => {
+    const source = stack.config.sources.get('mailgun')!;
+    const now = new Date();
+    const sign = () =>
+      source.provider.sign({ ...source.provider.sample(undefined, now), url: '', secret: cases.mailgun.secret, now }, source.settings.options);
+    const original = sign();
+    const first = await stack.post('/webhooks/mailgun', original.body, original.headers);
+    expect(first.json.status).toBe('accepted');
+    const again = await stack.post('/webhooks/mailgun', original.body, original.headers);
+    expect(again.json).toEqual({ status: 'duplicate', workflowId: first.json.workflowId });
+
+    const forged = json(original.body);
+    forged['event-data'] = { ...forged['event-data'], id: 'forged-id', event: 'unsubscribed' };
+    const replay = await stack.post('/webhooks/mailgun', JSON.stringify(forged), original.headers);
+    expect([replay.status, replay.json]).toEqual([401, { error: 'this signature token was already used for another event' }]);
+    expect(await stack.store.events.countDocuments({ eventId: 'forged-id' })).toBe(0);
+    expect(stack.signatureFailures.snapshot()).toContainEqual({ source: 'mailgun', reason: 'replayed_nonce', count: 1 });
+
+    // Two forgeries racing on one fresh token: exactly one event can own it.
+    const fresh = sign();
+    const variants = ['race-a', 'race-b'].map((id) => {
+      const body = json(fresh.body);
+      body['event-data'] = { ...body['event-data'], id };
+      return JSON.stringify(body);
+    });
+    const raced = await Promise.all(variants.map((body) => stack.post('/webhooks/mailgun', body, fresh.headers)));
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 401]);
+  });
+
+  test('expired signature tokens are purged', async () => {
+    const nonces = createNonceStore(stack.store.nonces);
+    expect(await nonces.claim('mailgun:old-token', 'mailgun:e1', new Date(Date.now() - 1_000))).toBe(true);
+    expect(await nonces.claim('mailgun:old-token', 'mailgun:e2', new Date())).toBe(false);
+    expect(await nonces.purgeExpired(new Date())).toBeGreaterThanOrEqual(1);
+    expect(await stack.store.nonces.countDocuments({ _id: 'mailgun:old-token' })).toBe(0);
   });
 
   test('a stale signature is refused with 401 and its reason', async () => {

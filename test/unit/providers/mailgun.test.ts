@@ -41,7 +41,7 @@ function request(rawBody: Buffer, contentType = 'application/json'): WebhookRequ
 
 describe('mailgun provider', () => {
   test('verify() accepts a JSON delivery signed with the documented algorithm', () => {
-    expect(mailgunProvider.verify(signedAt(nowSeconds), settings(), now)).toEqual({ secretIndex: 0, signedAt: now });
+    expect(mailgunProvider.verify(signedAt(nowSeconds), settings(), now)).toEqual({ secretIndex: 0, signedAt: now, nonce: token });
   });
 
   test('verify() accepts a legacy form post with top-level timestamp, token and signature', () => {
