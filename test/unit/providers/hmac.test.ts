@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { SignatureError } from '../../../src/errors/http-errors';
 import { hmacOptions, hmacProvider } from '../../../src/providers/hmac';
 import type { WebhookRequest } from '../../../src/providers/types';
 import { reason } from '../../harness/signature-reason';
@@ -121,5 +123,22 @@ describe('hmac provider', () => {
 
   test('options reject a template using {timestamp} without timestampHeader', () => {
     expect(hmacOptions.safeParse({ signatureHeader: 'x', signedContent: '{timestamp}.{body}' }).success).toBe(false);
+  });
+
+  test('verify() only ever throws SignatureError on random headers and bodies, and never verifies them', () => {
+    const s = settings({ signatureHeader: 'x-sig', timestampHeader: 'x-ts', signedContent: '{timestamp}.{body}', prefix: 'sha256=' });
+    fc.assert(
+      fc.property(fc.string(), fc.option(fc.string()), fc.uint8Array({ maxLength: 256 }), (sig, ts, raw) => {
+        const headers: Record<string, string> = { 'x-sig': sig };
+        if (ts !== null) headers['x-ts'] = ts;
+        try {
+          hmacProvider.verify(request(headers, Buffer.from(raw)), s, now);
+          return false; // verified without the secret
+        } catch (error) {
+          return error instanceof SignatureError;
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
