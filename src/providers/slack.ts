@@ -1,9 +1,10 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequestError, SignatureError } from '../errors/http-errors';
-import { checkTimestamp, decodeDigest, hmac, matchAnySecret, parseUnixTimestamp, sha256Hex } from './crypto';
+import { BadRequestError } from '../errors/http-errors';
+import { sha256Hex } from './crypto';
 import { FORM_TYPE, JSON_TYPE, readPath, readString } from './payload';
 import type { Payload, Provider, WebhookRequest } from './types';
+import { v0Signature, v0SignedContent, verifyV0 } from './v0-signature';
 
 /**
  * Slack: `X-Slack-Signature: v0=<hex>` over `v0:<X-Slack-Request-Timestamp>:<raw body>`, for the
@@ -15,12 +16,9 @@ export type SlackOptions = z.infer<typeof slackOptions>;
 
 const SIGNATURE_HEADER = 'x-slack-signature';
 const TIMESTAMP_HEADER = 'x-slack-request-timestamp';
-const VERSION = 'v0';
 const DEFAULT_EVENT = 'app_mention';
 
-function signedContent(timestamp: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${VERSION}:${timestamp}:`), body]);
-}
+const HEADERS = { signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER, several: true };
 
 function timestampOf(req: WebhookRequest): string | undefined {
   return req.headers[TIMESTAMP_HEADER]?.trim();
@@ -28,7 +26,7 @@ function timestampOf(req: WebhookRequest): string | undefined {
 
 /** Slash commands and most interactions carry no delivery ID; the signed bytes identify them. */
 function derivedId(req: WebhookRequest): string {
-  return sha256Hex(signedContent(timestampOf(req) ?? '', req.rawBody));
+  return sha256Hex(v0SignedContent(timestampOf(req) ?? '', req.rawBody));
 }
 
 function unixSeconds(value: unknown): Date | undefined {
@@ -144,23 +142,8 @@ export const slackProvider: Provider<SlackOptions> = {
   defaultToleranceSeconds: 300,
   secretHeaders: () => [SIGNATURE_HEADER],
 
-  verify(req, { secrets, toleranceSeconds }, now) {
-    const header = req.headers[SIGNATURE_HEADER];
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const candidates = header
-      .split(/[\s,]+/)
-      .filter((s) => s.startsWith(`${VERSION}=`))
-      .map((s) => decodeDigest(s.slice(VERSION.length + 1), 'hex'))
-      .filter((b): b is Buffer => b?.length === 32);
-    if (candidates.length === 0) {
-      throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} holds no ${VERSION}=<hex sha256> signature`);
-    }
-    const timestamp = timestampOf(req);
-    const signedAt = parseUnixTimestamp(timestamp);
-    checkTimestamp(signedAt, now, toleranceSeconds);
-    const content = signedContent(timestamp as string, req.rawBody);
-    const secretIndex = matchAnySecret(secrets, candidates, (secret) => hmac('sha256', secret, content));
-    return { secretIndex, signedAt };
+  verify(req, source, now) {
+    return verifyV0(req, HEADERS, source, now);
   },
 
   handshake(req, payload) {
@@ -182,12 +165,11 @@ export const slackProvider: Provider<SlackOptions> = {
 
   sign({ body, contentType, url, secret, now }) {
     const timestamp = String(Math.floor(now.getTime() / 1000));
-    const signature = hmac('sha256', secret, signedContent(timestamp, body)).toString('hex');
     return {
       headers: {
         'content-type': contentType,
         [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: `${VERSION}=${signature}`,
+        [SIGNATURE_HEADER]: v0Signature(secret, timestamp, body),
       },
       body,
       url,

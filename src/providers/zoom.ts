@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequestError, SignatureError } from '../errors/http-errors';
-import { checkTimestamp, decodeDigest, hmac, matchAnySecret, parseUnixTimestamp, sha256Hex } from './crypto';
+import { BadRequestError } from '../errors/http-errors';
+import { hmac, sha256Hex } from './crypto';
 import { JSON_TYPE, readPath, readString } from './payload';
-import type { Provider, WebhookRequest } from './types';
+import type { Provider } from './types';
+import { matchV0Secret, v0Signature, verifyV0 } from './v0-signature';
 
 /**
  * Zoom: `x-zm-signature: v0=<hex>` is HMAC-SHA256, keyed with the app's secret token, over
@@ -20,23 +21,7 @@ const TIMESTAMP_HEADER = 'x-zm-request-timestamp';
 const LEGACY_TOKEN_HEADER = 'authorization';
 const URL_VALIDATION = 'endpoint.url_validation';
 
-function signedContent(timestamp: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`v0:${timestamp}:`), body]);
-}
-
-function signatureOf(req: WebhookRequest): Buffer {
-  const header = req.headers[SIGNATURE_HEADER]?.trim();
-  if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-  const digest = header.startsWith('v0=') ? decodeDigest(header.slice(3), 'hex') : undefined;
-  if (!digest) throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} is not v0=<hex>`);
-  return digest;
-}
-
-/** Which secret signed the request; the timestamp window is verify's concern. */
-function matchingSecret(req: WebhookRequest, secrets: readonly string[], signature = signatureOf(req)): number {
-  const content = signedContent(req.headers[TIMESTAMP_HEADER]?.trim() ?? '', req.rawBody);
-  return matchAnySecret(secrets, [signature], (secret) => hmac('sha256', secret, content));
-}
+const HEADERS = { signature: SIGNATURE_HEADER, timestamp: TIMESTAMP_HEADER, several: false };
 
 export const zoomProvider: Provider<ZoomOptions> = {
   name: 'zoom',
@@ -44,11 +29,8 @@ export const zoomProvider: Provider<ZoomOptions> = {
   defaultToleranceSeconds: 300,
   secretHeaders: () => [SIGNATURE_HEADER, LEGACY_TOKEN_HEADER],
 
-  verify(req, { secrets, toleranceSeconds }, now) {
-    const signature = signatureOf(req);
-    const signedAt = parseUnixTimestamp(req.headers[TIMESTAMP_HEADER]?.trim(), 's');
-    checkTimestamp(signedAt, now, toleranceSeconds);
-    return { secretIndex: matchingSecret(req, secrets, signature), signedAt };
+  verify(req, source, now) {
+    return verifyV0(req, HEADERS, source, now);
   },
 
   /**
@@ -63,7 +45,7 @@ export const zoomProvider: Provider<ZoomOptions> = {
     if (typeof plainToken !== 'string' || plainToken === '') {
       throw new BadRequestError(`${URL_VALIDATION} without a payload.plainToken string`);
     }
-    const secret = secrets[matchingSecret(req, secrets)];
+    const secret = secrets[matchV0Secret(req, HEADERS, secrets)];
     return { status: 200, body: { plainToken, encryptedToken: hmac('sha256', secret, plainToken).toString('hex') } };
   },
 
@@ -81,9 +63,8 @@ export const zoomProvider: Provider<ZoomOptions> = {
 
   sign({ body, contentType, url, secret, now }) {
     const timestamp = String(Math.floor(now.getTime() / 1000));
-    const signature = hmac('sha256', secret, signedContent(timestamp, body)).toString('hex');
     return {
-      headers: { 'content-type': contentType, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: `v0=${signature}` },
+      headers: { 'content-type': contentType, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: v0Signature(secret, timestamp, body) },
       body,
       url,
       contentType,
