@@ -22,6 +22,19 @@ export function decodeDigest(text: string, encoding: DigestEncoding): Buffer | u
   return Buffer.from(text, encoding === 'hex' ? 'hex' : 'base64');
 }
 
+/** The one digest a provider sends in `name` (lower-case): missing and malformed are refused. */
+export function digestHeader(
+  headers: Readonly<Record<string, string | undefined>>,
+  name: string,
+  encoding: DigestEncoding,
+): Buffer {
+  const header = headers[name]?.trim();
+  if (!header) throw new SignatureError('missing_signature', `missing ${name} header`);
+  const digest = decodeDigest(header, encoding);
+  if (!digest) throw new SignatureError('malformed_signature', `${name} is not ${encoding}`);
+  return digest;
+}
+
 /** Constant-time comparison; lengths are compared first because timingSafeEqual requires it. */
 export function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SignatureError } from '../errors/http-errors';
-import { checkTimestamp, decodeDigest, hmac, matchAnySecret, parseUnixTimestamp, sha256Hex } from './crypto';
+import { checkTimestamp, digestHeader, hmac, matchAnySecret, parseUnixTimestamp, sha256Hex } from './crypto';
 import { JSON_TYPE, parsePayload, readPath, readString } from './payload';
 import type { Provider, WebhookRequest } from './types';
 
@@ -62,10 +62,7 @@ export const linearProvider: Provider<LinearOptions> = {
   secretHeaders: () => [SIGNATURE_HEADER],
 
   verify(req, { secrets, toleranceSeconds }, now) {
-    const header = req.headers[SIGNATURE_HEADER]?.trim();
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const signature = decodeDigest(header, 'hex');
-    if (!signature) throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} is not hex`);
+    const signature = digestHeader(req.headers, SIGNATURE_HEADER, 'hex');
     // Signature first: the timestamp lives in the body, which is parsed only once it is authentic.
     const secretIndex = matchAnySecret(secrets, [signature], (secret) => hmac('sha256', secret, req.rawBody));
     const signedAt = signedTimestamp(req);

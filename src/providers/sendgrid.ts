@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { SignatureError } from '../errors/http-errors';
-import { checkTimestamp, decodeDigest, parseUnixTimestamp, sha256Hex } from './crypto';
+import { checkTimestamp, digestHeader, parseUnixTimestamp, sha256Hex } from './crypto';
 import { JSON_TYPE, readPath, readString } from './payload';
 import type { Payload, Provider } from './types';
 
@@ -80,10 +80,7 @@ export const sendgridProvider: Provider<SendgridOptions> = {
   secretHeaders: () => [SIGNATURE_HEADER],
 
   verify(req, { secrets, toleranceSeconds }, now) {
-    const header = req.headers[SIGNATURE_HEADER]?.trim();
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const signature = decodeDigest(header, 'base64');
-    if (!signature) throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} is not base64`);
+    const signature = digestHeader(req.headers, SIGNATURE_HEADER, 'base64');
     const timestamp = req.headers[TIMESTAMP_HEADER]?.trim();
     const signedAt = parseUnixTimestamp(timestamp, 's');
     checkTimestamp(signedAt, now, toleranceSeconds);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { BadRequestError, SignatureError } from '../errors/http-errors';
-import { decodeDigest, hmac, matchAnySecret } from './crypto';
+import { BadRequestError } from '../errors/http-errors';
+import { digestHeader, hmac, matchAnySecret } from './crypto';
 import { JSON_TYPE, readString } from './payload';
 import type { Provider } from './types';
 
@@ -39,10 +39,7 @@ export const squareProvider: Provider<SquareOptions> = {
   secretHeaders: () => [SIGNATURE_HEADER, LEGACY_SIGNATURE_HEADER],
 
   verify(req, { secrets, options: o }) {
-    const header = req.headers[SIGNATURE_HEADER]?.trim();
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const signature = decodeDigest(header, 'base64');
-    if (!signature) throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} is not base64`);
+    const signature = digestHeader(req.headers, SIGNATURE_HEADER, 'base64');
     const content = signedContent(o.notificationUrl ?? req.url, req.rawBody);
     return { secretIndex: matchAnySecret(secrets, [signature], (secret) => hmac('sha256', secret, content)) };
   },

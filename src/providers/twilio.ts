@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { SignatureError } from '../errors/http-errors';
-import { decodeDigest, hmac, safeEqual, sha256Hex } from './crypto';
+import { decodeDigest, digestHeader, hmac, safeEqual, sha256Hex } from './crypto';
 import { FORM_TYPE, readString } from './payload';
 import type { Payload, Provider, WebhookRequest } from './types';
 
@@ -212,10 +212,7 @@ export const twilioProvider: Provider<TwilioOptions> = {
   secretHeaders: () => [SIGNATURE_HEADER],
 
   verify(req, { secrets, options: o }) {
-    const header = req.headers[SIGNATURE_HEADER]?.trim();
-    if (!header) throw new SignatureError('missing_signature', `missing ${SIGNATURE_HEADER} header`);
-    const signature = decodeDigest(header, 'base64');
-    if (!signature) throw new SignatureError('malformed_signature', `${SIGNATURE_HEADER} is not base64`);
+    const signature = digestHeader(req.headers, SIGNATURE_HEADER, 'base64');
 
     const url = publicUrl(req.url, o);
     const mode = modeOf(req, url);
