@@ -12,13 +12,13 @@ import {
 import type { Logger } from '../logging/logger';
 import { FORM_TYPE, JSON_TYPE } from '../providers/payload';
 import { resolvePlan } from '../routing/resolve-plan';
+import type { NonceStore } from '../store/nonce-store';
 import { startProcessing } from '../temporal/start-processing';
 import { acceptWebhook } from './accept-webhook';
+import { claimNonce } from './claim-nonce';
 import { errorMiddleware } from './error-middleware';
 import { readBody } from './read-body';
 import { SignatureFailureCounter } from './signature-failures';
-import { claimNonce } from './claim-nonce';
-import type { NonceStore } from '../store/nonce-store';
 import { createSourceRateLimits } from './source-rate-limits';
 import { mediaType, publicUrl, toWebhookRequest } from './webhook-request';
 
