@@ -1,156 +1,372 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { Binary, type Collection } from 'mongodb';
-import { PermanentError } from '../src/handlers/permanent-error';
-import type { HandlerEvent, Handlers } from '../src/handlers/types';
-import type { EventDocument, ResultDocument } from '../src/store/documents';
+import { Binary, type Collection, type UpdateFilter } from 'mongodb';
+import type { DestinationConfig } from '../src/config/load-config';
+import { forwardEvent } from '../src/forward/forward-event';
+import { ForwardError } from '../src/forward/forward-error';
+import type { HandlerContext, HandlerEvent, Handlers } from '../src/handlers/types';
+import type { ActivityMetrics, AttemptOutcome } from '../src/metrics/activity-metrics';
+import type { BodyStore } from '../src/store/body-store';
+import type { ActionRecord, EventDocument } from '../src/store/documents';
 import { hasUnstorableKeys, storableHeaders } from '../src/store/storable';
-import type { ActionPlan, WebhookEvent } from '../src/types/webhook-event';
+import type { ActionPlan, ActionStatus, EventStatus, ProcessWebhookInput } from '../src/types/webhook-event';
+import { forwardBody, toHandlerEvent } from './handler-event';
 
 export interface ActivityDeps {
   readonly events: Collection<EventDocument>;
-  readonly results: Collection<ResultDocument>;
+  readonly bodies: BodyStore;
   readonly handlers: Handlers;
+  /** Forward targets with their secrets, which never enter Temporal's history. */
+  readonly destinations: ReadonlyMap<string, DestinationConfig>;
+  readonly fetch?: typeof fetch;
+  /** Told of each final status and action attempt this worker writes (its /metrics). */
+  readonly metrics?: ActivityMetrics;
 }
 
-export interface OutcomeInput {
-  readonly workflowId: string;
-  readonly status: 'succeeded' | 'failed' | 'ignored';
+export interface RecordedEvent {
+  /** `processing` when the actions should run; `ignored` and `stale` are final. */
+  readonly status: Extract<EventStatus, 'processing' | 'ignored' | 'stale'>;
+}
+
+export interface ActionSuccess {
+  readonly result: unknown;
+  readonly attempt: number;
+}
+
+/** How an action of a fan-out ended, as the workflow saw it. */
+export interface ActionUpdate {
+  readonly status: Extract<ActionStatus, 'succeeded' | 'failed' | 'cancelled'>;
+  /** Absent when Temporal did not say (a timeout, a cancellation). */
+  readonly attempts?: number;
+  readonly result?: unknown;
   readonly error?: string;
-  readonly failedAction?: string;
+}
+
+export interface ProgressInput {
+  readonly workflowId: string;
+  readonly actions?: Readonly<Record<string, ActionUpdate>>;
+  /** The outcome was already recorded (and counted) by the action: write it again only. */
+  readonly rewrite?: boolean;
+  readonly outcome?: {
+    readonly status: Extract<EventStatus, 'succeeded' | 'failed' | 'cancelled'>;
+    readonly error?: string;
+    /** Actions that ended unsuccessfully (failed or cancelled). */
+    readonly failedActions?: readonly string[];
+  };
+}
+
+/** Sent with every action failure, so the workflow knows how many attempts a fan-out action took. */
+export interface FailureDetails {
+  readonly attempt: number;
 }
 
 /**
- * Activities over injected collections and handlers. Every write is an upsert keyed by the
- * workflow ID (and action), so an activity retried after a crash writes the same document again
- * instead of a second one.
+ * Activities over injected collections, handlers and destinations. Every write targets the one
+ * event document by workflow ID and is guarded by the run ID, so an activity retried after a
+ * crash writes the same fields again, and a straggler from an older run writes nothing.
+ * On the default path (one action) an event costs two writes: recordEvent and the action's result.
  */
-export function createActivities({ events, results, handlers }: ActivityDeps) {
+export function createActivities({ events, bodies, handlers, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
   return {
-    /** First step of every run: the event as received, status `received`. */
-    async recordEvent(event: WebhookEvent, actions: string[]): Promise<void> {
+    /**
+     * First step of every run (a local activity: no extra round trip through Temporal): the event
+     * as received. Decides `ignored` (no actions) and `stale` (an ordered route asked for it and a
+     * newer event of the key has already succeeded) in the same write.
+     */
+    async recordEvent({ event, plan }: ProcessWebhookInput, runStartedAtMs: number): Promise<RecordedEvent> {
       const now = new Date();
       const { workflowId } = event;
-      const unstorable = hasUnstorableKeys(event.payload);
-      await events.updateOne(
-        { _id: workflowId },
-        {
-          $setOnInsert: { createdAt: now },
-          $set: {
+      let status: RecordedEvent['status'] = plan.actions.length === 0 ? 'ignored' : 'processing';
+      if (status === 'processing' && plan.ordering?.skipStale && event.occurredAt) {
+        // Events of a key run one at a time, so every earlier event's outcome is already written.
+        const newer = await events.findOne(
+          {
             source: event.source,
-            provider: event.provider,
-            eventId: event.eventId,
-            type: event.type,
-            ...(event.occurredAt ? { occurredAt: new Date(event.occurredAt) } : {}),
-            receivedAt: new Date(event.receivedAt),
-            contentType: event.contentType,
-            headers: storableHeaders(event.headers),
-            ...(unstorable ? { payloadJson: JSON.stringify(event.payload) } : { payload: event.payload }),
-            rawBody: new Binary(Buffer.from(event.rawBodyBase64, 'base64')),
-            secretIndex: event.secretIndex,
-            actions,
-            // A re-run after a failure starts its bookkeeping afresh.
-            status: 'received',
-            attempts: 0,
-            runId: Context.current().info.workflowExecution?.runId,
-            updatedAt: now,
+            orderingKey: plan.ordering.key,
+            status: 'succeeded',
+            occurredAt: { $gt: new Date(event.occurredAt) },
           },
-          $unset: { lastError: '', failedAction: '', completedAt: '', ...(unstorable ? { payload: '' } : { payloadJson: '' }) },
-        },
-        { upsert: true },
-      );
-    },
-
-    /** Run one action. Throws to let Temporal retry; PermanentError fails it for good. */
-    async runAction(workflowId: string, action: ActionPlan): Promise<unknown> {
-      const ctx = Context.current();
-      const attempt = ctx.info.attempt;
-      const resultId = `${workflowId}/${action.name}`;
-      const startedAt = new Date();
-      await events.updateOne(
-        { _id: workflowId },
-        { $set: { status: 'processing', updatedAt: startedAt }, $max: { attempts: attempt } },
-      );
-      const doc = await events.findOne({ _id: workflowId }, { projection: { rawBody: 0 } });
-      if (!doc) throw ApplicationFailure.nonRetryable(`event ${workflowId} is not recorded`, 'EventMissing');
-
-      const handler = handlers[action.handler];
-      if (!handler) {
-        throw ApplicationFailure.nonRetryable(`no handler named ${action.handler} on this worker`, 'HandlerMissing');
+          { projection: { _id: 1 } },
+        );
+        if (newer) status = 'stale';
       }
+      const body =
+        event.body.kind === 'inline'
+          ? {
+              ...(hasUnstorableKeys(event.body.payload)
+                ? { payloadJson: JSON.stringify(event.body.payload) }
+                : { payload: event.body.payload }),
+              rawBody: new Binary(Buffer.from(event.body.rawBase64, 'base64')),
+            }
+          : { bodyId: event.body.id };
+      const unset = ['payload', 'payloadJson', 'rawBody', 'bodyId'].filter((field) => !(field in body));
+      const final = status !== 'processing';
+      const actions: Record<string, ActionRecord> = Object.fromEntries(
+        plan.actions.map((action) => [
+          action.name,
+          { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : 'pending', attempts: 0 },
+        ]),
+      );
+      const runId = currentRunId();
+      const runStartedAt = new Date(runStartedAtMs);
       try {
-        const result = await handler(toHandlerEvent(doc), {
-          attempt,
-          idempotencyKey: resultId,
-          signal: ctx.cancellationSignal,
-        });
-        await results.updateOne(
-          { _id: resultId },
+        // Only a document of an older run (or none) is reset. If this run recorded the event
+        // already, this is a re-execution of the local activity (its workflow task was retried,
+        // say while Temporal restarted, and a straggling attempt may finish late): the filter
+        // misses, the upsert collides on _id, and the run's progress is left as it is. The same
+        // holds for a straggler of an earlier run arriving after a newer run (a retry, a reset)
+        // has recorded the event: run IDs are not ordered, so runs are told apart by start time.
+        await events.updateOne(
           {
+            _id: workflowId,
+            runId: { $ne: runId },
+            $or: [{ runStartedAt: { $exists: false } }, { runStartedAt: { $lt: runStartedAt } }],
+          },
+          {
+            $setOnInsert: { createdAt: now },
             $set: {
-              workflowId,
-              action: action.name,
-              status: 'succeeded',
-              attempts: attempt,
-              ...(hasUnstorableKeys(result) ? { resultJson: JSON.stringify(result) } : { result: result ?? null }),
-              finishedAt: new Date(),
+              source: event.source,
+              provider: event.provider,
+              eventId: event.eventId,
+              type: event.type,
+              ...(event.occurredAt ? { occurredAt: new Date(event.occurredAt) } : {}),
+              receivedAt: new Date(event.receivedAt),
+              contentType: event.contentType,
+              headers: storableHeaders(event.headers),
+              ...body,
+              bodyBytes: event.body.kind === 'inline' ? Buffer.byteLength(event.body.rawBase64, 'base64') : event.body.bytes,
+              secretIndex: event.secretIndex,
+              ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}),
+              ...(event.replayOf ? { replayOf: event.replayOf } : {}),
+              // A re-run after a failure starts its bookkeeping afresh.
+              actions,
+              status,
+              attempts: 0,
+              runId,
+              runStartedAt,
+              updatedAt: now,
+              ...(final ? { completedAt: now } : {}),
             },
-            $setOnInsert: { startedAt },
-            $unset: { error: '' },
+            $unset: Object.fromEntries(
+              [...unset, 'lastError', 'failedAction', ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
+            ),
           },
           { upsert: true },
         );
-        return result ?? null;
       } catch (error) {
-        const message = errorMessage(error);
-        await results.updateOne(
-          { _id: resultId },
-          {
-            $set: { workflowId, action: action.name, status: 'failed', attempts: attempt, error: message, finishedAt: new Date() },
-            $setOnInsert: { startedAt },
-          },
-          { upsert: true },
-        );
-        await events.updateOne({ _id: workflowId }, { $set: { lastError: message, updatedAt: new Date() } });
-        if (error instanceof PermanentError) throw ApplicationFailure.nonRetryable(message, 'PermanentError');
-        throw error;
+        if ((error as { code?: number }).code !== 11000) throw error;
+        const recorded = await events.findOne({ _id: workflowId }, { projection: { status: 1 } });
+        return { status: recorded?.status === 'ignored' || recorded?.status === 'stale' ? recorded.status : 'processing' };
       }
+      if (status !== 'processing') metrics?.eventFinished(status);
+      return { status };
     },
 
-    /** Last step: the final status. */
-    async recordOutcome({ workflowId, status, error, failedAction }: OutcomeInput): Promise<void> {
-      const now = new Date();
-      await events.updateOne(
-        { _id: workflowId },
-        {
+    /**
+     * Run one action. Throws to let Temporal retry; a PermanentError from a handler or a
+     * permanent answer from a destination fails it for good.
+     *
+     * With `exclusive` (the event's only action) it records each attempt in the event document
+     * itself, and its success completes the event, saving a write. Otherwise it writes nothing:
+     * parallel actions writing one document would lose each other's updates on FerretDB, which
+     * applies an update as read-modify-write, so the workflow records each outcome in turn.
+     */
+    async runAction(workflowId: string, action: ActionPlan, exclusive: boolean): Promise<ActionSuccess> {
+      const ctx = Context.current();
+      const { attempt, heartbeatTimeoutMs } = ctx.info;
+      const started = process.hrtime.bigint();
+      // For the metrics: the status this attempt leaves in the action's record.
+      let outcome: AttemptOutcome = 'retrying';
+      const field = (name: keyof ActionRecord) => `actions.${action.name}.${name}`;
+      // Guarded by run and attempt: an attempt Temporal gave up on (its heartbeat was missed)
+      // may still be running, and must not overwrite what a later attempt wrote.
+      const guard = { _id: workflowId, runId: currentRunId(), [`actions.${action.name}.attempts`]: { $lte: attempt } };
+      const record = (update: UpdateFilter<EventDocument>) => (exclusive ? events.updateOne(guard, update) : Promise.resolve());
+
+      // Heartbeats tell Temporal this worker is alive (a dead one's attempt is retried after
+      // heartbeatTimeoutMs, not startToCloseMs) and are how cancellation reaches the activity.
+      // Plain beats carry no details, so they would erase a handler's progress: repeat the last.
+      let details: unknown = ctx.info.heartbeatDetails;
+      const beat = heartbeatTimeoutMs ? setInterval(() => ctx.heartbeat(details), Math.max(50, heartbeatTimeoutMs / 3)) : undefined;
+      try {
+        const doc = await events.findOne({ _id: workflowId }, { projection: { rawBody: 0 } });
+        if (!doc) throw ApplicationFailure.nonRetryable(`event ${workflowId} is not recorded`, 'EventMissing');
+        const event = await toHandlerEvent(doc, bodies);
+        const context: HandlerContext = {
+          attempt,
+          idempotencyKey: `${workflowId}/${action.name}`,
+          signal: ctx.cancellationSignal,
+          heartbeat: (progress?: unknown) => {
+            details = progress;
+            ctx.heartbeat(progress);
+          },
+          lastHeartbeatDetails: ctx.info.heartbeatDetails,
+        };
+        const result =
+          (await (action.kind === 'handler' ? runHandler(action.handler, event, context) : runForward(action, event, context))) ??
+          null;
+        const now = new Date();
+        await record({
           $set: {
-            status,
+            ...storableResult(field, result),
+            [field('status')]: 'succeeded',
+            [field('attempts')]: attempt,
+            [field('finishedAt')]: now,
+            status: 'succeeded',
             completedAt: now,
             updatedAt: now,
-            ...(error ? { lastError: error } : {}),
-            ...(failedAction ? { failedAction } : {}),
           },
-        },
-      );
+          $unset: { [field('error')]: '' },
+          $max: { attempts: attempt },
+        });
+        outcome = 'succeeded';
+        if (exclusive) metrics?.eventFinished('succeeded');
+        return { result, attempt };
+      } catch (error) {
+        const message = errorMessage(error);
+        // A cancelled activity must end with the CancelledFailure for Temporal to see it as such.
+        const cancelled = ctx.cancellationSignal.aborted;
+        const failure = cancelled ? (ctx.cancellationSignal.reason as Error) : toFailure(error, attempt);
+        outcome = cancelled ? 'cancelled' : isPermanent(failure) ? 'failed' : 'retrying';
+        // Cancelled for any reason but the workflow's own cancellation (timed out, not found,
+        // worker shutdown), this attempt is no longer the action's: another one records it.
+        if (cancelled && (failure as Error).message !== 'CANCELLED') throw failure;
+        await record({
+          $set: {
+            [field('status')]: outcome,
+            [field('attempts')]: attempt,
+            [field('error')]: message,
+            lastError: message,
+            updatedAt: new Date(),
+          },
+          $max: { attempts: attempt },
+        });
+        throw failure;
+      } finally {
+        clearInterval(beat);
+        metrics?.actionAttempt(action.kind, outcome, attempt, Number(process.hrtime.bigint() - started) / 1e9);
+      }
+    },
+
+    /**
+     * The workflow's writes after ingress, one at a time: settled actions of a fan-out, and the
+     * event's final status where no exclusive action wrote it.
+     */
+    async recordProgress({ workflowId, actions = {}, outcome, rewrite = false }: ProgressInput): Promise<void> {
+      const now = new Date();
+      const set: Record<string, unknown> = { updatedAt: now };
+      let attempts = 0;
+      for (const [name, update] of Object.entries(actions)) {
+        const field = (key: keyof ActionRecord) => `actions.${name}.${key}`;
+        set[field('status')] = update.status;
+        if (update.attempts !== undefined) {
+          set[field('attempts')] = update.attempts;
+          attempts = Math.max(attempts, update.attempts);
+        }
+        if (update.error !== undefined) set[field('error')] = update.error;
+        if ('result' in update) Object.assign(set, storableResult(field, update.result ?? null));
+        set[field('finishedAt')] = now;
+      }
+      if (outcome) {
+        set.status = outcome.status;
+        set.completedAt = now;
+        if (outcome.error) set.lastError = outcome.error;
+        if (outcome.failedActions?.length) set.failedAction = outcome.failedActions.join(', ');
+      }
+      await events.updateOne({ _id: workflowId, runId: currentRunId() }, { $set: set, $max: { attempts } });
+      if (outcome && !rewrite) metrics?.eventFinished(outcome.status);
     },
   };
+
+  async function runHandler(name: string, event: HandlerEvent, context: HandlerContext): Promise<unknown> {
+    const handler = handlers[name];
+    // Retryable: during a rolling deploy another (newer) worker may have it.
+    if (!handler) throw ApplicationFailure.retryable(`no handler named ${name} on this worker`, 'HandlerMissing');
+    return handler(event, context);
+  }
+
+  async function runForward(
+    action: Extract<ActionPlan, { kind: 'forward' }>,
+    event: HandlerEvent,
+    context: HandlerContext,
+  ): Promise<unknown> {
+    const destination = destinations.get(action.destination);
+    if (!destination) {
+      throw ApplicationFailure.retryable(`no destination named ${action.destination} on this worker`, 'DestinationMissing');
+    }
+    // The URL and timeout come from the plan (fixed at ingress); the secrets from this worker.
+    const response = await forwardEvent(
+      {
+        destination: action.destination,
+        url: action.url,
+        secrets: destination.secrets,
+        headers: destination.headers,
+        timeoutMs: action.timeoutMs,
+        messageId: context.idempotencyKey,
+        body: forwardBody(event),
+        signal: context.signal,
+      },
+      fetchImpl ? { fetch: fetchImpl } : {},
+    );
+    return { status: response.status, body: response.body };
+  }
 }
 
 export type Activities = ReturnType<typeof createActivities>;
 
-function toHandlerEvent(doc: EventDocument): HandlerEvent {
-  return {
-    workflowId: doc._id,
-    source: doc.source,
-    provider: doc.provider,
-    id: doc.eventId,
-    type: doc.type,
-    occurredAt: doc.occurredAt,
-    receivedAt: doc.receivedAt,
-    headers: doc.headers,
-    payload: doc.payloadJson === undefined ? doc.payload : JSON.parse(doc.payloadJson),
-  };
+/** The run an activity works for: every hookflow activity is started by a workflow. */
+function currentRunId(): string {
+  const runId = Context.current().info.workflowExecution?.runId;
+  if (!runId) throw new Error('hookflow activities run only inside a workflow');
+  return runId;
 }
 
+function targetOf(action: ActionPlan): string {
+  return action.kind === 'handler' ? action.handler : action.destination;
+}
+
+/**
+ * What to throw to Temporal: always an ApplicationFailure carrying the attempt number.
+ * PermanentError is matched by name, since a handlers module may bundle its own copy of the
+ * class; anything else is retried.
+ */
+function toFailure(error: unknown, attempt: number): ApplicationFailure {
+  const details: [FailureDetails] = [{ attempt }];
+  if (error instanceof ApplicationFailure) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: error.type ?? undefined,
+      nonRetryable: error.nonRetryable ?? false,
+      nextRetryDelay: error.nextRetryDelay ?? undefined,
+      details,
+      cause: error.cause,
+    });
+  }
+  if (error instanceof ForwardError) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'ForwardError',
+      nonRetryable: !error.retryable,
+      details,
+      // A destination's Retry-After replaces the backoff for the next attempt.
+      ...(error.retryable && error.retryAfterMs !== undefined ? { nextRetryDelay: Math.max(1, error.retryAfterMs) } : {}),
+    });
+  }
+  const cause = error instanceof Error ? error : new Error(String(error));
+  const permanent = cause.name === 'PermanentError';
+  return ApplicationFailure.create({ message: errorMessage(error), type: cause.name, nonRetryable: permanent, details, cause });
+}
+
+function storableResult(field: (key: keyof ActionRecord) => string, result: unknown): Record<string, unknown> {
+  return hasUnstorableKeys(result) ? { [field('resultJson')]: JSON.stringify(result) } : { [field('result')]: result };
+}
+
+function isPermanent(failure: Error): boolean {
+  return failure instanceof ApplicationFailure && failure.nonRetryable === true;
+}
+
+/** hookflow's own errors read well alone; anyone else's keep their class (`TypeError: ...`). */
 function errorMessage(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  if (error instanceof ForwardError || error instanceof ApplicationFailure) return error.message;
+  if (error instanceof Error) return error.name === 'PermanentError' ? error.message : `${error.name}: ${error.message}`;
+  return String(error);
 }

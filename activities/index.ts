@@ -1,1 +1,1 @@
-export { createActivities, type Activities, type ActivityDeps, type OutcomeInput } from './create-activities';
+export { createActivities, type Activities, type ActivityDeps, type ProgressInput, type ActionUpdate } from './create-activities';

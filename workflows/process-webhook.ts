@@ -1,15 +1,25 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/create-activities';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
 import type { ActionPlan, ProcessWebhookInput, RetryPlan } from '../src/types/webhook-event';
 
 /**
- * Bookkeeping writes to MongoDB. No attempt limit: while MongoDB is down they keep retrying
- * (up to a day), so an acknowledged event is recorded as soon as the database is back.
+ * Bookkeeping writes to MongoDB, as local activities: they run inside the workflow task, so
+ * each costs one marker in the history instead of a scheduled activity and two more workflow
+ * tasks. No attempt limit: while MongoDB is down they keep retrying, at least every 10 s and
+ * for up to a day, so an acknowledged event is recorded soon after the database is back.
  */
-const bookkeeping = proxyActivities<Activities>({
+const bookkeeping = proxyLocalActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 day',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
 /** Each action gets the retry policy and timeouts its route asked for. */
@@ -17,19 +27,22 @@ function actionActivities(retry: RetryPlan) {
   return proxyActivities<Activities>({
     startToCloseTimeout: retry.startToCloseMs,
     scheduleToCloseTimeout: retry.scheduleToCloseMs,
+    heartbeatTimeout: retry.heartbeatTimeoutMs,
     retry: {
       initialInterval: retry.initialIntervalMs,
       backoffCoefficient: retry.backoffCoefficient,
       maximumInterval: retry.maximumIntervalMs,
       // 0 in the config means no attempt limit: the schedule-to-close timeout bounds the retries.
       ...(retry.maximumAttempts > 0 ? { maximumAttempts: retry.maximumAttempts } : {}),
-      nonRetryableErrorTypes: ['PermanentError', 'HandlerMissing', 'EventMissing'],
+      nonRetryableErrorTypes: ['PermanentError', 'EventMissing'],
     },
+    // On cancellation, wait until the handler has stopped before recording `cancelled`.
+    cancellationType: 'WAIT_CANCELLATION_COMPLETED',
   });
 }
 
 export interface ProcessWebhookResult {
-  readonly status: 'succeeded' | 'ignored';
+  readonly status: 'succeeded' | 'ignored' | 'stale';
   readonly results: Record<string, unknown>;
 }
 
@@ -39,37 +52,98 @@ export interface ProcessWebhookResult {
  * A failed action fails the workflow, so it shows as Failed in the Temporal UI and the same
  * workflow ID may run again (reuse policy ALLOW_DUPLICATE_FAILED_ONLY).
  */
-export async function processWebhook({ event, plan }: ProcessWebhookInput): Promise<ProcessWebhookResult> {
+export async function processWebhook(input: ProcessWebhookInput): Promise<ProcessWebhookResult> {
+  const { event, plan } = input;
   const { workflowId } = event;
-  await bookkeeping.recordEvent(event, plan.actions.map((a) => a.name));
-  if (plan.actions.length === 0) {
-    await bookkeeping.recordOutcome({ workflowId, status: 'ignored' });
-    return { status: 'ignored', results: {} };
+  const { status } = await bookkeeping.recordEvent(input, workflowInfo().runStartTime.getTime());
+  if (status !== 'processing') return { status, results: {} };
+
+  // The default path: the only action records its own attempts and, on success, the outcome.
+  if (plan.actions.length === 1) {
+    const [action] = plan.actions;
+    try {
+      const { result, attempt } = await actionActivities(action.retry).runAction(workflowId, action, true);
+      // After a retry, an earlier attempt Temporal gave up on may still have been writing. On
+      // FerretDB, whose updates are read-modify-write, such a write can undo the successful
+      // attempt's; writing the outcome once more from here, after it, makes it stick.
+      if (attempt > 1) {
+        await bookkeeping.recordProgress({
+          workflowId,
+          actions: { [action.name]: { status: 'succeeded', attempts: attempt, result } },
+          outcome: { status: 'succeeded' },
+          rewrite: true,
+        });
+      }
+      return { status: 'succeeded', results: { [action.name]: result } };
+    } catch (error) {
+      return fail(workflowId, [{ action: action.name, reason: error }], { [action.name]: actionUpdate(error) });
+    }
   }
 
-  const settled = await Promise.allSettled(
-    plan.actions.map((action: ActionPlan) => actionActivities(action.retry).runAction(workflowId, action)),
-  );
+  // A fan-out: each action's outcome is written as it settles, one write at a time (see
+  // runAction); the last one is written together with the event's outcome.
   const results: Record<string, unknown> = {};
-  const failures: { action: string; message: string }[] = [];
-  settled.forEach((outcome, i) => {
-    const name = plan.actions[i].name;
-    if (outcome.status === 'fulfilled') results[name] = outcome.value;
-    else failures.push({ action: name, message: failureMessage(outcome.reason) });
-  });
-
-  if (failures.length > 0) {
-    const error = failures.map((f) => `${f.action}: ${f.message}`).join('; ');
-    await bookkeeping.recordOutcome({
-      workflowId,
-      status: 'failed',
-      error,
-      failedAction: failures.map((f) => f.action).join(', '),
-    });
-    throw ApplicationFailure.create({ type: 'ActionFailed', message: error, nonRetryable: true });
-  }
-  await bookkeeping.recordOutcome({ workflowId, status: 'succeeded' });
+  const failures: Failure[] = [];
+  let writes: Promise<void> = Promise.resolve();
+  let unsettled = plan.actions.length;
+  let last: Record<string, ActionUpdate> = {};
+  const settle = (name: string, update: ActionUpdate) => {
+    if (--unsettled === 0) last = { [name]: update };
+    else writes = writes.then(() => bookkeeping.recordProgress({ workflowId, actions: { [name]: update } }));
+  };
+  await Promise.all(
+    plan.actions.map((action: ActionPlan) =>
+      actionActivities(action.retry)
+        .runAction(workflowId, action, false)
+        .then(
+          ({ result, attempt }) => {
+            results[action.name] = result;
+            settle(action.name, { status: 'succeeded', attempts: attempt, result });
+          },
+          (reason: unknown) => {
+            failures.push({ action: action.name, reason });
+            settle(action.name, actionUpdate(reason));
+          },
+        ),
+    ),
+  );
+  await CancellationScope.nonCancellable(() => writes);
+  if (failures.length > 0) return fail(workflowId, failures, last);
+  await bookkeeping.recordProgress({ workflowId, actions: last, outcome: { status: 'succeeded' } });
   return { status: 'succeeded', results };
+}
+
+interface Failure {
+  readonly action: string;
+  readonly reason: unknown;
+}
+
+/** Record the failure (or cancellation), then end the workflow Failed (or Cancelled). */
+async function fail(workflowId: string, failures: Failure[], actions: Record<string, ActionUpdate>): Promise<never> {
+  const error = failures.map((f) => `${f.action}: ${failureMessage(f.reason)}`).join('; ');
+  const cancelled = failures.find((f) => isCancellation(f.reason));
+  // Recorded even though the workflow is being cancelled, hence the non-cancellable scope.
+  await CancellationScope.nonCancellable(() =>
+    bookkeeping.recordProgress({
+      workflowId,
+      actions,
+      outcome: { status: cancelled ? 'cancelled' : 'failed', error, failedActions: failures.map((f) => f.action) },
+    }),
+  );
+  if (cancelled) throw cancelled.reason;
+  throw ApplicationFailure.create({ type: 'ActionFailed', message: error, nonRetryable: true });
+}
+
+/** A fan-out action's failure as recorded; the attempt count travels in the failure's details. */
+function actionUpdate(reason: unknown): ActionUpdate {
+  if (isCancellation(reason)) return { status: 'cancelled' };
+  const cause = reason instanceof ActivityFailure ? reason.cause : undefined;
+  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
+  return {
+    status: 'failed',
+    error: failureMessage(reason),
+    ...(typeof details?.attempt === 'number' ? { attempts: details.attempt } : {}),
+  };
 }
 
 function failureMessage(reason: unknown): string {

@@ -6,7 +6,15 @@ import { createIpAllowList, InvalidIpEntryError, type IpAllowList } from '../rec
 import type { RateLimit } from '../receiver/token-bucket';
 import { ConfigError } from './config-error';
 import { env, secretFromEnv } from './env';
-import { COMMON_SOURCE_KEYS, configSchema, type RawConfig, type RetrySettings, type RouteConfig } from './schema';
+import { checkStandardWebhookSecret } from '../forward/standard-webhook-signature';
+import {
+  COMMON_SOURCE_KEYS,
+  configSchema,
+  type DestinationSettings,
+  type RawConfig,
+  type RetrySettings,
+  type RouteConfig,
+} from './schema';
 
 export interface SourceConfig {
   readonly name: string;
@@ -19,16 +27,29 @@ export interface SourceConfig {
   readonly allowIps?: IpAllowList;
 }
 
+/** A forward target with its `env:` references resolved. Secrets stay on the worker. */
+export interface DestinationConfig {
+  readonly name: string;
+  readonly url: string;
+  readonly secrets: readonly string[];
+  readonly timeoutMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
 export interface HookflowConfig {
   readonly configPath: string;
   readonly server: RawConfig['server'];
   readonly temporal: RawConfig['temporal'];
   readonly mongodb: RawConfig['mongodb'];
+  readonly admin: RawConfig['admin'];
+  readonly worker: RawConfig['worker'];
   /** Absolute path of the handlers module. */
   readonly handlers: string;
   readonly retry: RetrySettings;
   readonly sources: ReadonlyMap<string, SourceConfig>;
   readonly routes: readonly RouteConfig[];
+  readonly destinations: ReadonlyMap<string, DestinationConfig>;
+  readonly ordering: RawConfig['ordering'];
 }
 
 export function defaultConfigPath(): string {
@@ -62,50 +83,106 @@ export function resolveConfig(json: unknown, configPath: string): HookflowConfig
   for (const [name, source] of Object.entries(raw.sources)) {
     sources.set(name, resolveSource(name, source, raw));
   }
-  raw.routes.forEach((route, i) => {
-    if (!sources.has(route.source)) {
-      throw new ConfigError(`invalid config:\n  routes.${i}.source: no source named ${JSON.stringify(route.source)}`);
-    }
-  });
+  const destinations = new Map<string, DestinationConfig>();
+  for (const [name, destination] of Object.entries(raw.destinations)) {
+    destinations.set(name, resolveDestination(name, destination));
+  }
+  raw.routes.forEach((route, i) => checkRoute(route, i, raw, sources, destinations));
 
   return {
     configPath,
     server: raw.server,
     temporal: raw.temporal,
     mongodb: raw.mongodb,
+    admin: resolveAdmin(raw.admin),
+    worker: raw.worker,
     handlers: path.resolve(path.dirname(configPath), raw.handlers),
     retry: raw.retry,
     sources,
     routes: raw.routes,
+    destinations,
+    ordering: raw.ordering,
   };
+}
+
+function invalid(at: (string | number)[], problem: string): ConfigError {
+  return new ConfigError(`invalid config:\n  ${at.join('.')}: ${problem}`);
+}
+
+/** A secret (or any sensitive value) given as `env:VAR` is read from that variable. */
+function resolveSecret(value: string, at: (string | number)[]): string {
+  if (!value.startsWith('env:')) return value;
+  const resolved = secretFromEnv(value.slice(4));
+  if (resolved === undefined) throw invalid(at, `environment variable ${value.slice(4)} is not set`);
+  return resolved;
+}
+
+function resolveAdmin(admin: RawConfig['admin']): RawConfig['admin'] {
+  if (admin.token === undefined) return admin;
+  const token = resolveSecret(admin.token, ['admin', 'token']);
+  if (token.length < 16) throw invalid(['admin', 'token'], 'use a token of at least 16 characters');
+  return { ...admin, token };
+}
+
+function checkRoute(
+  route: RouteConfig,
+  i: number,
+  raw: RawConfig,
+  sources: ReadonlyMap<string, SourceConfig>,
+  destinations: ReadonlyMap<string, DestinationConfig>,
+): void {
+  if (!sources.has(route.source)) throw invalid(['routes', i, 'source'], `no source named ${JSON.stringify(route.source)}`);
+  const startToCloseMs = route.retry?.startToCloseMs ?? raw.retry.startToCloseMs;
+  route.actions.forEach((action, j) => {
+    if (!('forward' in action)) return;
+    const destination = destinations.get(action.forward);
+    if (!destination) throw invalid(['routes', i, 'actions', j, 'forward'], `no destination named ${JSON.stringify(action.forward)}`);
+    // Otherwise Temporal would cut every attempt off before the forward's own timeout fires.
+    if (destination.timeoutMs >= startToCloseMs) {
+      throw invalid(
+        ['destinations', action.forward, 'timeoutMs'],
+        `${destination.timeoutMs} must be shorter than the startToCloseMs (${startToCloseMs}) of routes.${i}`,
+      );
+    }
+  });
+}
+
+function resolveDestination(name: string, destination: DestinationSettings): DestinationConfig {
+  const at = ['destinations', name];
+  const secrets = destination.secrets.map((secret, i) => {
+    const value = resolveSecret(secret, [...at, 'secrets', i]);
+    const problem = checkStandardWebhookSecret(value);
+    if (problem) throw invalid([...at, 'secrets', i], problem);
+    return value;
+  });
+  const headers = Object.fromEntries(
+    Object.entries(destination.headers).map(([header, raw]) => {
+      const value = resolveSecret(raw, [...at, 'headers', header]);
+      // Checked after resolving `env:`, and without quoting the value: it may be a credential.
+      if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(value)) throw invalid([...at, 'headers', header], 'not a valid header value');
+      return [header.toLowerCase(), value];
+    }),
+  );
+  return { name, url: destination.url, secrets, timeoutMs: destination.timeoutMs, headers };
 }
 
 function resolveSource(name: string, source: RawConfig['sources'][string], raw: RawConfig): SourceConfig {
   const at = ['sources', name];
   const provider = providers[source.provider];
   if (!provider) {
-    throw new ConfigError(
-      `invalid config:\n  ${at.join('.')}.provider: unknown provider ${JSON.stringify(source.provider)}; ` +
-        `choose one of ${providerNames().join(', ')}`,
+    throw invalid(
+      [...at, 'provider'],
+      `unknown provider ${JSON.stringify(source.provider)}; choose one of ${providerNames().join(', ')}`,
     );
   }
   const specific = Object.fromEntries(Object.entries(source).filter(([key]) => !COMMON_SOURCE_KEYS.includes(key)));
   const options = provider.options.safeParse(specific);
   if (!options.success) throw ConfigError.fromZod(options.error, at);
 
-  const secrets = source.secrets.map((secret, i) => {
-    if (!secret.startsWith('env:')) return secret;
-    const value = secretFromEnv(secret.slice(4));
-    if (value === undefined) {
-      throw new ConfigError(
-        `invalid config:\n  ${at.join('.')}.secrets.${i}: environment variable ${secret.slice(4)} is not set`,
-      );
-    }
-    return value;
-  });
+  const secrets = source.secrets.map((secret, i) => resolveSecret(secret, [...at, 'secrets', i]));
   secrets.forEach((secret, i) => {
     const problem = provider.checkSecret?.(secret);
-    if (problem) throw new ConfigError(`invalid config:\n  ${at.join('.')}.secrets.${i}: ${problem}`);
+    if (problem) throw invalid([...at, 'secrets', i], problem);
   });
 
   return {
@@ -127,7 +204,7 @@ function allowList(entries: string[], at: string[]): IpAllowList {
     return createIpAllowList(entries);
   } catch (error) {
     if (!(error instanceof InvalidIpEntryError)) throw error;
-    throw new ConfigError(`invalid config:\n  ${at.join('.')}.allowIps.${error.index}: ${error.message}`);
+    throw invalid([...at, 'allowIps', error.index], error.message);
   }
 }
 
@@ -140,6 +217,8 @@ function applyEnvOverrides(json: unknown): unknown {
   const server = section('server');
   const temporal = section('temporal');
   const mongodb = section('mongodb');
+  const admin = section('admin');
+  const worker = section('worker');
   const set = (target: Record<string, unknown>, key: string, value: unknown) => {
     if (value !== undefined) target[key] = value;
   };
@@ -153,7 +232,12 @@ function applyEnvOverrides(json: unknown): unknown {
   set(temporal, 'uiUrl', env('TEMPORAL_UI_URL'));
   set(mongodb, 'uri', env('MONGODB_URI'));
   set(mongodb, 'database', env('MONGODB_DATABASE'));
-  const out: Record<string, unknown> = { ...config, server, temporal, mongodb };
+  const adminPort = env('HOOKFLOW_ADMIN_PORT');
+  const workerPort = env('HOOKFLOW_WORKER_PORT');
+  set(admin, 'token', env('HOOKFLOW_ADMIN_TOKEN'));
+  set(admin, 'port', adminPort === undefined ? undefined : Number(adminPort));
+  set(worker, 'port', workerPort === undefined ? undefined : Number(workerPort));
+  const out: Record<string, unknown> = { ...config, server, temporal, mongodb, admin, worker };
   const handlers = env('HOOKFLOW_HANDLERS');
   if (handlers !== undefined) out.handlers = path.resolve(handlers);
   return out;

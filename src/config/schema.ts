@@ -1,5 +1,13 @@
 import { z } from 'zod';
 
+/** MongoDB refuses documents over 16 MiB, and a body is stored whole in one. */
+const MAX_BODY_BYTES = 16_000_000;
+const maxBodyBytes = z
+  .number()
+  .int()
+  .positive()
+  .max(MAX_BODY_BYTES, `at most ${MAX_BODY_BYTES}: MongoDB documents are limited to 16 MiB`);
+
 /** Fields every source has; the rest of a source's object belongs to its provider. */
 export const commonSourceFields = {
   provider: z.string().min(1),
@@ -7,7 +15,7 @@ export const commonSourceFields = {
   /** Replay window in seconds; defaults to the provider's documented window. */
   toleranceSeconds: z.number().int().positive().optional(),
   /** Largest body accepted for this source. */
-  maxBodyBytes: z.number().int().positive().optional(),
+  maxBodyBytes: maxBodyBytes.optional(),
   /** Token bucket per source: `burst` deliveries at once, refilled at `ratePerSecond`; 429 above it. */
   rateLimit: z
     .object({ ratePerSecond: z.number().positive(), burst: z.number().int().positive() })
@@ -33,18 +41,54 @@ const retrySchema = z
     startToCloseMs: z.number().int().positive().default(60_000),
     /** Total time an action may take across all attempts: one day by default. */
     scheduleToCloseMs: z.number().int().positive().default(86_400_000),
+    /**
+     * hookflow heartbeats for every running action; an attempt silent for this long (its worker
+     * died) is retried elsewhere instead of waiting out startToCloseMs.
+     */
+    heartbeatTimeoutMs: z.number().int().positive().default(30_000),
   })
   .strict();
 
-const handlerAction = z.object({ handler: z.string().min(1) }).strict();
+/**
+ * Names become field names in the event document (`actions.handler:<name>`), so no `.` or `$`.
+ */
+const NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const NAME_RULE = 'names are 1-64 letters, digits, _ or -, starting with a letter or _';
+
+const handlerAction = z.object({ handler: z.string().regex(NAME, NAME_RULE) }).strict();
+const forwardAction = z.object({ forward: z.string().regex(NAME, NAME_RULE) }).strict();
 
 const routeSchema = z
   .object({
     source: z.string().min(1),
     /** Event-type patterns: exact, `prefix.*`, or `*`. */
     events: z.array(z.string().min(1)).min(1).default(['*']),
-    actions: z.array(handlerAction).min(1),
+    actions: z.array(z.union([handlerAction, forwardAction], { error: 'an action is { "handler": name } or { "forward": destination }' })).min(1),
     retry: retrySchema.partial().optional(),
+    /**
+     * A dotted path into the payload (`data.object.customer`). Events with the same value run
+     * one at a time in arrival order; different values run in parallel.
+     */
+    orderingKey: z.string().min(1).optional(),
+    /** With orderingKey: record an event older than the newest processed for its key as `stale`. */
+    skipStale: z.boolean().default(false),
+  })
+  .strict()
+  .refine((route) => !route.skipStale || route.orderingKey, {
+    message: 'skipStale needs orderingKey: staleness is judged per key',
+    path: ['skipStale'],
+  });
+
+/** An internal URL events are POSTed to, signed the Standard Webhooks way. */
+const destinationSchema = z
+  .object({
+    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }),
+    /** `whsec_<base64>` secrets (or `env:VAR`); each signs, so the destination can rotate. */
+    secrets: z.array(z.string().min(1)).min(1),
+    /** One attempt's limit; a timed-out attempt is retried. */
+    timeoutMs: z.number().int().positive().default(10_000),
+    /** Extra request headers (an `Authorization` for the internal service, say); values may be `env:VAR`. */
+    headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name'), z.string()).default({}),
   })
   .strict();
 
@@ -59,7 +103,14 @@ export const configSchema = z
         /** The base URL providers call when a proxy sits in front; used by URL-signing providers. */
         publicUrl: z.url().optional(),
         /** Default body limit for every source: 1 MiB. */
-        maxBodyBytes: z.number().int().positive().default(1_048_576),
+        maxBodyBytes: maxBodyBytes.default(1_048_576),
+        /**
+         * Bodies larger than this are stored in MongoDB before the workflow starts, and the
+         * workflow carries a reference (claim check). The workflow input holds the parsed body
+         * and its base64 copy, about 2.4 times the size, and Temporal refuses payloads over
+         * 2 MB (warning from 512 KB), hence the cap.
+         */
+        claimCheckBytes: z.number().int().min(0).max(524_288).default(262_144),
         /** How long to wait for Temporal to accept a start before answering 503. */
         ackTimeoutMs: z.number().int().positive().default(5_000),
         /** Seconds a provider is told to wait (Retry-After) when hookflow cannot acknowledge. */
@@ -91,6 +142,26 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    /** The admin API: off unless a token is set (use `env:VAR`), on its own address. */
+    admin: z
+      .object({
+        /** Bearer token every admin call must carry; at least 16 characters. */
+        token: z.string().min(16, 'use a token of at least 16 characters').optional(),
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(3001),
+        /** Bulk retry and replay start at most this many workflows per second. */
+        bulkRatePerSecond: z.number().positive().default(20),
+      })
+      .strict()
+      .prefault({}),
+    /** Each worker's HTTP server for /healthz, /readyz and /metrics; port 0 picks a free one. */
+    worker: z
+      .object({
+        host: z.string().default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(9464),
+      })
+      .strict()
+      .prefault({}),
     mongodb: z
       .object({
         uri: z.string().default('mongodb://127.0.0.1:27017'),
@@ -101,6 +172,17 @@ export const configSchema = z
     /** Module exporting the handlers, relative to the config file. */
     handlers: z.string().default('./handlers'),
     retry: retrySchema.prefault({}),
+    destinations: z.record(z.string().regex(NAME, NAME_RULE), destinationSchema).default({}),
+    /** The per-key workflows that run ordered routes. */
+    ordering: z
+      .object({
+        /** Events one run handles before it continues as new, keeping its history bounded. */
+        eventsPerRun: z.number().int().positive().default(200),
+        /** A key's workflow ends after this long with nothing to do; the next event starts it again. */
+        idleMs: z.number().int().positive().default(60_000),
+      })
+      .strict()
+      .prefault({}),
     sources: z.record(
       z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'source names are 1-64 letters, digits, _ or -'),
       z.object(commonSourceFields).passthrough(),
@@ -112,3 +194,4 @@ export const configSchema = z
 export type RawConfig = z.infer<typeof configSchema>;
 export type RetrySettings = z.infer<typeof retrySchema>;
 export type RouteConfig = z.infer<typeof routeSchema>;
+export type DestinationSettings = z.infer<typeof destinationSchema>;

@@ -16,8 +16,15 @@ export interface HandlerContext {
   readonly attempt: number;
   /** Stable across retries of this action: use it as the idempotency key of your side effect. */
   readonly idempotencyKey: string;
-  /** Aborted when Temporal cancels the action (e.g. an operator cancels the event). */
+  /** Aborted when Temporal cancels the action (an operator cancels the event, or the worker stops). */
   readonly signal: AbortSignal;
+  /**
+   * hookflow already heartbeats while a handler runs; call this to attach progress details,
+   * which the Temporal UI shows and the next attempt receives as `lastHeartbeatDetails`.
+   */
+  readonly heartbeat: (details?: unknown) => void;
+  /** What the previous attempt last passed to `heartbeat`, so a retry can resume. */
+  readonly lastHeartbeatDetails?: unknown;
 }
 
 /** User code. Returns a JSON-serializable result; throw PermanentError to stop retrying. */

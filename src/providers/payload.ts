@@ -12,9 +12,14 @@ const MAX_JSON_DEPTH = 64;
  * repeated fields are arrays, so nothing the provider sent is dropped.
  */
 export function parsePayload(req: WebhookRequest): Payload {
-  const text = req.rawBody.toString('utf8');
-  if (req.contentType === FORM_TYPE) return parseForm(text);
-  if (req.contentType === JSON_TYPE || req.contentType.endsWith('+json')) {
+  return parseBody(req.contentType, req.rawBody);
+}
+
+/** The same parse from the stored bytes (a claim-checked body is re-read by the worker). */
+export function parseBody(contentType: string, rawBody: Buffer): Payload {
+  const text = rawBody.toString('utf8');
+  if (contentType === FORM_TYPE) return parseForm(text);
+  if (contentType === JSON_TYPE || contentType.endsWith('+json')) {
     if (exceedsDepth(text, MAX_JSON_DEPTH)) {
       throw new BadRequestError(`request body is nested deeper than ${MAX_JSON_DEPTH} levels`);
     }
@@ -24,7 +29,7 @@ export function parsePayload(req: WebhookRequest): Payload {
       throw new BadRequestError(`request body is not valid JSON: ${(error as Error).message}`);
     }
   }
-  throw new BadRequestError(`cannot parse a body of type ${req.contentType}`);
+  throw new BadRequestError(`cannot parse a body of type ${contentType}`);
 }
 
 export function parseForm(text: string): Record<string, string | string[]> {

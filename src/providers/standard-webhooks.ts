@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { BadRequestError, SignatureError } from '../errors/http-errors';
+import { signedContent, signStandardWebhook, standardWebhookKey } from '../forward/standard-webhook-signature';
 import { checkTimestamp, decodeDigest, hmac, matchAnySecret, parseUnixTimestamp } from './crypto';
 import { JSON_TYPE, readString } from './payload';
 import type { Provider, WebhookRequest } from './types';
@@ -14,7 +15,6 @@ export const standardWebhooksOptions = z.object({}).strict();
 export type StandardWebhooksOptions = z.infer<typeof standardWebhooksOptions>;
 
 const FAMILIES = ['webhook', 'svix'] as const;
-const SECRET_PREFIX = 'whsec_';
 
 interface Delivery {
   id: string | undefined;
@@ -33,15 +33,6 @@ function delivery(req: WebhookRequest): Delivery {
     timestamp: req.headers[`${family}-timestamp`]?.trim(),
     signature: req.headers[`${family}-signature`],
   };
-}
-
-/** The key is the base64 after `whsec_`; secrets given without the prefix are base64 too. */
-function keyOf(secret: string): Buffer {
-  return Buffer.from(secret.startsWith(SECRET_PREFIX) ? secret.slice(SECRET_PREFIX.length) : secret, 'base64');
-}
-
-function signedContent(id: string, timestamp: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${id}.${timestamp}.`), body]);
 }
 
 function v1Signatures(header: string): Buffer[] {
@@ -76,7 +67,8 @@ export const standardWebhooksProvider: Provider<StandardWebhooksOptions> = {
     const signedAt = parseUnixTimestamp(timestamp);
     checkTimestamp(signedAt, now, toleranceSeconds);
     const content = signedContent(id, timestamp as string, req.rawBody);
-    const secretIndex = matchAnySecret(secrets, candidates, (secret) => hmac('sha256', keyOf(secret), content));
+    const expectedFor = (secret: string) => hmac('sha256', standardWebhookKey(secret), content);
+    const secretIndex = matchAnySecret(secrets, candidates, expectedFor);
     return { secretIndex, signedAt };
   },
 
@@ -89,14 +81,13 @@ export const standardWebhooksProvider: Provider<StandardWebhooksOptions> = {
 
   sign({ body, contentType, url, secret, now }) {
     const id = `msg_${randomBytes(16).toString('base64url').replace(/[-_]/g, 'x')}`;
-    const timestamp = String(Math.floor(now.getTime() / 1000));
-    const signature = hmac('sha256', keyOf(secret), signedContent(id, timestamp, body)).toString('base64');
+    const timestamp = Math.floor(now.getTime() / 1000);
     return {
       headers: {
         'content-type': contentType,
         'webhook-id': id,
-        'webhook-timestamp': timestamp,
-        'webhook-signature': `v1,${signature}`,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signStandardWebhook({ secrets: [secret], id, timestamp, body }),
       },
       body,
       url,

@@ -1,8 +1,8 @@
 import { BadRequestError } from '../errors/http-errors';
 import type { SourceConfig } from '../config/load-config';
 import { parsePayload } from '../providers/payload';
-import type { HandshakeReply, WebhookRequest } from '../providers/types';
-import type { ProcessWebhookInput } from '../types/webhook-event';
+import type { HandshakeReply, Payload, WebhookRequest } from '../providers/types';
+import type { WebhookEvent } from '../types/webhook-event';
 
 /** Workflow IDs are bounded by Temporal; no provider's IDs come near this. */
 const MAX_EVENT_ID_LENGTH = 400;
@@ -14,7 +14,9 @@ export type Acceptance =
   | { readonly kind: 'handshake'; readonly reply: HandshakeReply }
   | {
       readonly kind: 'event';
-      readonly input: Omit<ProcessWebhookInput, 'plan'>;
+      /** Everything but the body, whose form (inline or claim check) the receiver decides. */
+      readonly event: Omit<WebhookEvent, 'body'>;
+      readonly payload: Payload;
       /** The provider's single-use token, to be bound to this event before it is started. */
       readonly nonce?: string;
     };
@@ -40,23 +42,20 @@ export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Da
   return {
     kind: 'event',
     ...(nonce === undefined ? {} : { nonce }),
-    input: {
-      event: {
-        workflowId: `${source.name}:${identity.id}`,
-        source: source.name,
-        provider: provider.name,
-        eventId: identity.id,
-        type: identity.type,
-        ...(identity.occurredAt && !Number.isNaN(identity.occurredAt.getTime())
-          ? { occurredAt: identity.occurredAt.toISOString() }
-          : {}),
-        receivedAt: now.toISOString(),
-        contentType: req.contentType,
-        headers,
-        payload,
-        rawBodyBase64: req.rawBody.toString('base64'),
-        secretIndex,
-      },
+    payload,
+    event: {
+      workflowId: `${source.name}:${identity.id}`,
+      source: source.name,
+      provider: provider.name,
+      eventId: identity.id,
+      type: identity.type,
+      ...(identity.occurredAt && !Number.isNaN(identity.occurredAt.getTime())
+        ? { occurredAt: identity.occurredAt.toISOString() }
+        : {}),
+      receivedAt: now.toISOString(),
+      contentType: req.contentType,
+      headers,
+      secretIndex,
     },
   };
 }

@@ -1,5 +1,22 @@
 import type { Binary } from 'mongodb';
-import type { EventStatus } from '../types/webhook-event';
+import type { ActionStatus, EventStatus } from '../types/webhook-event';
+
+/** One action of an event, embedded in the event document so one write records an attempt. */
+export interface ActionRecord {
+  kind: 'handler' | 'forward';
+  /** The handler's name or the destination's. */
+  target: string;
+  status: ActionStatus;
+  /** Attempts of the current run so far. */
+  attempts: number;
+  /** The handler's result, or the destination's status and (truncated) response body... */
+  result?: unknown;
+  /** ...or, when it has keys MongoDB-protocol servers refuse (`a.b`, `$x`), its JSON text. */
+  resultJson?: string;
+  /** The last attempt's error. */
+  error?: string;
+  finishedAt?: Date;
+}
 
 /** `events`: one document per event, `_id` = workflow ID (`<source>:<eventId>`). */
 export interface EventDocument {
@@ -17,32 +34,39 @@ export interface EventDocument {
   payload?: unknown;
   /** ...or, when it has keys MongoDB-protocol servers refuse (`a.b`, `$x`), its JSON text. */
   payloadJson?: string;
-  /** The body exactly as received. */
-  rawBody: Binary;
+  /** The body exactly as received, for bodies under the claim-check threshold... */
+  rawBody?: Binary;
+  /** ...otherwise its `_id` in `bodies` (and no payload here: it is parsed from there). */
+  bodyId?: string;
+  bodyBytes: number;
   secretIndex: number;
   status: EventStatus;
   /** Highest attempt number any action of the current run has reached. */
   attempts: number;
-  actions: string[];
+  /** By action name (`handler:<name>`, `forward:<destination>`, `#n` for repeats). */
+  actions: Record<string, ActionRecord>;
+  /** Set for events of an ordered route: the key they were ordered by. */
+  orderingKey?: string;
+  /** On a replay: the workflow ID of the event it replays. */
+  replayOf?: string;
+  /** The operator's last intervention through the admin API, with the reason given. */
+  intervention?: { action: 'retry' | 'replay' | 'terminate' | 'cancel'; reason?: string; at: Date };
   lastError?: string;
+  /** The actions that failed, comma-separated. */
   failedAction?: string;
+  /** The Temporal run these fields describe; writes from any other run are ignored. */
   runId?: string;
+  /** When that run started: a straggler of an older run must not reset a newer run's record. */
+  runStartedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
   completedAt?: Date;
 }
 
-/** `results`: one document per action of an event, `_id` = `<workflowId>/<action>`. */
-export interface ResultDocument {
+/** `bodies`: claim-checked request bodies, `_id` = SHA-256 of the bytes (hex). */
+export interface BodyDocument {
   _id: string;
-  workflowId: string;
-  action: string;
-  status: 'running' | 'succeeded' | 'failed';
-  attempts: number;
-  result?: unknown;
-  /** The result as JSON text when it has keys MongoDB-protocol servers refuse. */
-  resultJson?: string;
-  error?: string;
-  startedAt: Date;
-  finishedAt?: Date;
+  rawBody: Binary;
+  bytes: number;
+  createdAt: Date;
 }

@@ -1,12 +1,12 @@
 import { MongoClient, type Collection, type Db } from 'mongodb';
-import type { EventDocument, ResultDocument } from './documents';
+import type { BodyDocument, EventDocument } from './documents';
 import type { NonceDocument } from './nonce-store';
 
 export interface Store {
   readonly client: MongoClient;
   readonly db: Db;
   readonly events: Collection<EventDocument>;
-  readonly results: Collection<ResultDocument>;
+  readonly bodies: Collection<BodyDocument>;
   readonly nonces: Collection<NonceDocument>;
   close(): Promise<void>;
 }
@@ -15,30 +15,42 @@ export interface Store {
  * Connect to MongoDB. With `lazy`, no connection is made until the first operation, so a
  * receiver can start (and answer 503 where it needs MongoDB) while the database is down.
  */
-export async function openStore(uri: string, database: string, { lazy = false } = {}): Promise<Store> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
+export async function openStore(
+  uri: string,
+  database: string,
+  { lazy = false, monitorCommands = false }: { lazy?: boolean; monitorCommands?: boolean } = {},
+): Promise<Store> {
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, monitorCommands });
   if (!lazy) await client.connect();
   const db = client.db(database);
   return {
     client,
     db,
     events: db.collection<EventDocument>('events'),
-    results: db.collection<ResultDocument>('results'),
+    bodies: db.collection<BodyDocument>('bodies'),
     nonces: db.collection<NonceDocument>('nonces'),
     close: () => client.close(),
   };
 }
 
+/** Indexes for the operator queries (by source/type/status and time) and the stale check. */
+const INDEXES: { collection: 'events' | 'nonces'; key: Record<string, 1 | -1>; name: string }[] = [
+  { collection: 'events', key: { source: 1, eventId: 1 }, name: 'source_eventId' },
+  // The admin API's unfiltered list, newest first, paged by (receivedAt, _id).
+  { collection: 'events', key: { receivedAt: -1, _id: -1 }, name: 'receivedAt_id' },
+  { collection: 'events', key: { status: 1, receivedAt: -1 }, name: 'status_receivedAt' },
+  { collection: 'events', key: { source: 1, type: 1, receivedAt: -1 }, name: 'source_type_receivedAt' },
+  // The stale check of ordered routes: the newest event processed for a key.
+  { collection: 'events', key: { source: 1, orderingKey: 1, occurredAt: -1 }, name: 'source_orderingKey_occurredAt' },
+  { collection: 'nonces', key: { expiresAt: 1 }, name: 'expiresAt' },
+];
+
 /**
- * Indexes for the operator queries (by source/type/status and time). Created at worker start;
- * createIndexes is idempotent. Only plain and unique indexes: FerretDB v1 supports both.
+ * Create the indexes, at every worker start: creating an existing index is a no-op. Only plain
+ * and compound indexes, which FerretDB v1 supports. One index per call: FerretDB v1.24 panics
+ * and drops the connection on a createIndexes that names several indexes which already exist,
+ * so with one call for all of them every start after the first failed.
  */
 export async function ensureIndexes(store: Store): Promise<void> {
-  await store.events.createIndexes([
-    { key: { source: 1, eventId: 1 }, name: 'source_eventId' },
-    { key: { status: 1, receivedAt: -1 }, name: 'status_receivedAt' },
-    { key: { source: 1, type: 1, receivedAt: -1 }, name: 'source_type_receivedAt' },
-  ]);
-  await store.results.createIndexes([{ key: { workflowId: 1 }, name: 'workflowId' }]);
-  await store.nonces.createIndexes([{ key: { expiresAt: 1 }, name: 'expiresAt' }]);
+  for (const { collection, key, name } of INDEXES) await store[collection].createIndex(key, { name });
 }

@@ -16,36 +16,83 @@ export interface WebhookEvent {
   readonly contentType: string;
   /** Request headers minus signatures and credentials. */
   readonly headers: Record<string, string>;
+  /** The body: inline, or (over the claim-check threshold) a reference to its copy in MongoDB. */
+  readonly body: EventBody;
+  /** Which of the source's secrets verified the signature (its index, never the secret). */
+  readonly secretIndex: number;
+  /** Set on a replay (`<workflowId>#replay-<n>`): the workflow ID of the event it replays. */
+  readonly replayOf?: string;
+}
+
+export interface InlineBody {
+  readonly kind: 'inline';
   /** Parsed JSON, or form fields. */
   readonly payload: unknown;
   /** The body exactly as received, base64-encoded (bytes need not be UTF-8). */
-  readonly rawBodyBase64: string;
-  /** Which of the source's secrets verified the signature (its index, never the secret). */
-  readonly secretIndex: number;
+  readonly rawBase64: string;
 }
+
+/**
+ * Claim check: Temporal refuses payloads over about 2 MB, so large bodies are stored in the
+ * `bodies` collection before the start and the workflow carries only this reference.
+ */
+export interface ClaimedBody {
+  readonly kind: 'claim';
+  /** `_id` in `bodies`: the SHA-256 of the bytes, so storing it twice writes the same thing. */
+  readonly id: string;
+  readonly bytes: number;
+}
+
+export type EventBody = InlineBody | ClaimedBody;
 
 export interface RetryPlan {
   readonly initialIntervalMs: number;
   readonly backoffCoefficient: number;
   readonly maximumIntervalMs: number;
+  /** 0: no limit; the schedule-to-close timeout bounds the retries. */
   readonly maximumAttempts: number;
   readonly startToCloseMs: number;
   readonly scheduleToCloseMs: number;
+  /** An attempt that has not heartbeaten for this long (its worker died) is retried. */
+  readonly heartbeatTimeoutMs: number;
 }
 
 export interface HandlerActionPlan {
   readonly kind: 'handler';
-  /** Unique within the plan; names the action's result record. */
+  /** Unique within the plan (`handler:<name>[#n]`); names the action's record. */
   readonly name: string;
   readonly handler: string;
   readonly retry: RetryPlan;
 }
 
-export type ActionPlan = HandlerActionPlan;
+/**
+ * The URL and timeout are fixed at ingress like the rest of the plan; the signing secrets are
+ * not, so they never enter Temporal's history: the worker looks them up by destination name.
+ */
+export interface ForwardActionPlan {
+  readonly kind: 'forward';
+  /** `forward:<destination>[#n]`. */
+  readonly name: string;
+  readonly destination: string;
+  readonly url: string;
+  readonly timeoutMs: number;
+  readonly retry: RetryPlan;
+}
+
+export type ActionPlan = HandlerActionPlan | ForwardActionPlan;
+
+export interface OrderingPlan {
+  /** The value found at the route's `orderingKey` path. */
+  readonly key: string;
+  /** Record events older than the newest one processed for this key as `stale`. */
+  readonly skipStale: boolean;
+}
 
 /** Decided at ingress from the config then in force, so workflows stay deterministic. */
 export interface ProcessingPlan {
   readonly actions: readonly ActionPlan[];
+  /** Present when a route orders this event's key and the payload carries one. */
+  readonly ordering?: OrderingPlan;
 }
 
 export interface ProcessWebhookInput {
@@ -53,4 +100,7 @@ export interface ProcessWebhookInput {
   readonly plan: ProcessingPlan;
 }
 
-export type EventStatus = 'received' | 'processing' | 'succeeded' | 'failed' | 'ignored';
+/** `terminated` is written by the admin API: a terminated workflow records nothing itself. */
+export type EventStatus = 'processing' | 'succeeded' | 'failed' | 'ignored' | 'stale' | 'cancelled' | 'terminated';
+/** `skipped`: the event was stale, so its actions did not run. */
+export type ActionStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';

@@ -4,22 +4,25 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { resolveConfig, type HookflowConfig } from '../../src/config/load-config';
 import type { Handlers } from '../../src/handlers/types';
-import { SignatureFailureCounter } from '../../src/receiver/signature-failures';
+import type { ActivityMetrics } from '../../src/metrics/activity-metrics';
+import { createReceiverMetrics, type ReceiverMetrics } from '../../src/metrics/create-receiver-metrics';
+import type { SignatureFailureCounter } from '../../src/receiver/signature-failures';
 import { startReceiver, type RunningReceiver } from '../../src/receiver/start-receiver';
 import { waitUntil } from '../../src/stack/wait-until';
 import type { EventDocument } from '../../src/store/documents';
+import { createBodyStore } from '../../src/store/body-store';
 import { createNonceStore } from '../../src/store/nonce-store';
 import { ensureIndexes, openStore, type Store } from '../../src/store/open-store';
 import { createWorker } from '../../src/worker/create-worker';
 import { testEnv } from './test-env';
 
-// Core SDK logs (poll retries while a test stops Temporal) only at WARN and above.
+// SDK logs only at ERROR: tests fail activities on purpose, and each failure logs a WARN.
 let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new (require('@temporalio/worker').DefaultLogger)('WARN') });
+    Runtime.install({ logger: new (require('@temporalio/worker').DefaultLogger)('ERROR') });
   } catch {
     // Already installed in this process.
   }
@@ -31,10 +34,16 @@ export interface TestStackOptions {
   readonly handlers?: Handlers;
   readonly retry?: Record<string, unknown>;
   readonly server?: Record<string, unknown>;
+  readonly destinations?: Record<string, unknown>;
+  readonly ordering?: Record<string, unknown>;
   /** Another Temporal server than the shared one (suites that stop Temporal). */
   readonly temporalAddress?: string;
+  /** Emit MongoDB command events on `store.client` (to count writes). */
+  readonly monitorCommands?: boolean;
   /** Start the worker (default true). */
   readonly worker?: boolean;
+  /** Passed to the worker's activities (to read its metrics). */
+  readonly workerMetrics?: ActivityMetrics;
 }
 
 export interface PostResult {
@@ -52,6 +61,10 @@ export interface TestStack {
   readonly logs: Record<string, unknown>[];
   /** The receiver's signature-failure counter. */
   readonly signatureFailures: SignatureFailureCounter;
+  /** The receiver's metrics (also served at its /metrics). */
+  readonly receiverMetrics: ReceiverMetrics;
+  /** The running worker, if any (its state tells a worker's /readyz whether it is shutting down). */
+  currentWorker(): Worker | undefined;
   post(path: string, body: string | Buffer, headers?: Record<string, string>, method?: string): Promise<PostResult>;
   waitForStatus(workflowId: string, status: EventDocument['status'], timeoutMs?: number): Promise<EventDocument>;
   startWorker(): Promise<void>;
@@ -69,16 +82,19 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
   const address = options.temporalAddress ?? testEnv('temporalAddress');
   const config = resolveConfig(
     {
-      server: { host: '127.0.0.1', port: 0, ackTimeoutMs: 3_000, retryAfterSeconds: 2, ...options.server },
+      // A generous ack deadline: on a loaded 2-core machine a 503 would be a correct answer but a flaky test.
+      server: { host: '127.0.0.1', port: 0, ackTimeoutMs: 10_000, retryAfterSeconds: 2, ...options.server },
       temporal: { address, taskQueue: `test-${suffix}` },
       mongodb: { uri: testEnv('mongoUri'), database: `test_${suffix}` },
       retry: { initialIntervalMs: 100, maximumIntervalMs: 500, ...options.retry },
       sources: options.sources,
       routes: options.routes ?? [],
+      destinations: options.destinations ?? {},
+      ordering: options.ordering ?? {},
     },
     '/virtual/hookflow.config.json',
   );
-  const store = await openStore(config.mongodb.uri, config.mongodb.database);
+  const store = await openStore(config.mongodb.uri, config.mongodb.database, { monitorCommands: options.monitorCommands });
   await ensureIndexes(store);
   const client = new Client({ connection: Connection.lazy({ address }), namespace: 'default' });
 
@@ -87,8 +103,21 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     { level: 'info' },
     { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) },
   );
-  const signatureFailures = new SignatureFailureCounter();
-  const receiver = await startReceiver({ config, temporal: client, logger, nonces: createNonceStore(store.nonces), signatureFailures }, '127.0.0.1', 0);
+  const receiverMetrics = createReceiverMetrics();
+  const { signatureFailures } = receiverMetrics;
+  const receiver = await startReceiver(
+    {
+      config,
+      temporal: client,
+      logger,
+      nonces: createNonceStore(store.nonces),
+      bodies: createBodyStore(store.bodies),
+      db: store.db,
+      metrics: receiverMetrics,
+    },
+    '127.0.0.1',
+    0,
+  );
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -100,6 +129,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     receiver,
     logs,
     signatureFailures,
+    receiverMetrics,
+    currentWorker: () => worker,
     async post(path, body, headers = {}, method = 'POST') {
       const response = await fetch(`${receiver.url}${path}`, { method, body: method === 'GET' ? undefined : body, headers });
       const text = await response.text();
@@ -126,7 +157,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         taskQueue: config.temporal.taskQueue,
         store,
         handlers: options.handlers ?? {},
+        destinations: config.destinations,
         workflowBundle: { codePath: testEnv('bundlePath') },
+        ...(options.workerMetrics ? { metrics: options.workerMetrics } : {}),
       });
       running = worker.run();
     },

@@ -106,7 +106,7 @@ describe('every provider end to end', () => {
 
     const doc = await stack.waitForStatus(`${name}:${id}`, 'succeeded');
     expect(doc).toMatchObject({ provider: name, eventId: id, type, secretIndex: 1 });
-    expect(Buffer.from(doc.rawBody.buffer).equals(signed.body)).toBe(true);
+    expect(Buffer.from(doc.rawBody!.buffer).equals(signed.body)).toBe(true);
     for (const header of source.provider.secretHeaders(source.settings.options)) {
       expect(doc.headers).not.toHaveProperty(header);
     }

@@ -6,6 +6,7 @@ import { loadConfig, resolveConfig } from '../../../src/config/load-config';
 import { resolvePlan } from '../../../src/routing/resolve-plan';
 
 const demo = { provider: 'hmac', secrets: ['s'], signatureHeader: 'X-Sig', idField: 'id' };
+const whsec = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 
 function configError(json: unknown): string {
   try {
@@ -67,6 +68,25 @@ describe('config', () => {
       { sources: { demo }, server: { headersTimeoutMs: 20_000, requestTimeoutMs: 10_000 } },
       'server.headersTimeoutMs: must not be longer than server.requestTimeoutMs',
     ],
+    [{ sources: { demo }, routes: [{ source: 'demo', actions: [{ forward: 'nowhere' }] }] }, 'routes.0.actions.0.forward: no destination named "nowhere"'],
+    [{ sources: { demo }, routes: [{ source: 'demo', actions: [{ handler: 'a.b' }] }] }, 'routes.0.actions.0'],
+    [{ sources: { demo }, routes: [{ source: 'demo', actions: [{ webhook: 'x' }] }] }, 'routes.0.actions.0'],
+    [{ sources: { demo }, routes: [{ source: 'demo', actions: [{ handler: 'h' }], skipStale: true }] }, 'routes.0.skipStale: skipStale needs orderingKey'],
+    [{ sources: { demo }, destinations: { d: { url: 'ftp://x', secrets: [whsec] } } }, 'destinations.d.url'],
+    [{ sources: { demo }, destinations: { d: { url: 'http://x', secrets: ['whsec_c2hvcnQ='] } } }, 'destinations.d.secrets.0'],
+    [{ sources: { demo }, destinations: { d: { url: 'http://x', secrets: [whsec], headers: { 'bad header': 'v' } } } }, 'destinations.d.headers'],
+    [{ sources: { demo }, destinations: { d: { url: 'http://x', secrets: [whsec], headers: { authorization: 'a\r\nb' } } } }, 'destinations.d.headers.authorization: not a valid header value'],
+    [
+      {
+        sources: { demo },
+        destinations: { d: { url: 'http://x', secrets: [whsec], timeoutMs: 60_000 } },
+        routes: [{ source: 'demo', actions: [{ forward: 'd' }] }],
+      },
+      'destinations.d.timeoutMs: 60000 must be shorter than the startToCloseMs (60000) of routes.0',
+    ],
+    [{ sources: { demo }, server: { claimCheckBytes: 1_000_000 } }, 'server.claimCheckBytes'],
+    [{ sources: { demo }, server: { maxBodyBytes: 20_000_000 } }, 'server.maxBodyBytes: at most 16000000'],
+    [{ sources: { demo }, ordering: { eventsPerRun: 0 } }, 'ordering.eventsPerRun'],
   ])('a bad field is named in the message (%#)', (json, field) => {
     expect(configError(json)).toContain(field);
   });
@@ -79,6 +99,48 @@ describe('config', () => {
       'sources.demo.secrets.0: environment variable HOOKFLOW_NOT_SET_ANYWHERE is not set',
     );
     delete process.env.HOOKFLOW_TEST_SECRET;
+  });
+
+  test('destination secrets and header values may come from the environment, and are resolved for the worker', () => {
+    process.env.HOOKFLOW_TEST_DEST_SECRET = whsec;
+    process.env.HOOKFLOW_TEST_DEST_TOKEN = 'Bearer t0k';
+    const config = resolveConfig(
+      {
+        sources: { demo },
+        destinations: {
+          billing: {
+            url: 'https://billing.internal/hooks',
+            secrets: ['env:HOOKFLOW_TEST_DEST_SECRET'],
+            headers: { Authorization: 'env:HOOKFLOW_TEST_DEST_TOKEN' },
+          },
+        },
+      },
+      '/x.json',
+    );
+    expect(config.destinations.get('billing')).toEqual({
+      name: 'billing',
+      url: 'https://billing.internal/hooks',
+      secrets: [whsec],
+      timeoutMs: 10_000,
+      headers: { authorization: 'Bearer t0k' },
+    });
+    delete process.env.HOOKFLOW_TEST_DEST_SECRET;
+    delete process.env.HOOKFLOW_TEST_DEST_TOKEN;
+  });
+
+  test('defaults for retries, the claim check and ordering', () => {
+    const config = resolveConfig({ sources: { demo } }, '/x.json');
+    expect(config.retry).toEqual({
+      initialIntervalMs: 1_000,
+      backoffCoefficient: 2,
+      maximumIntervalMs: 300_000,
+      maximumAttempts: 0,
+      startToCloseMs: 60_000,
+      scheduleToCloseMs: 86_400_000,
+      heartbeatTimeoutMs: 30_000,
+    });
+    expect(config.server.claimCheckBytes).toBe(262_144);
+    expect(config.ordering).toEqual({ eventsPerRun: 200, idleMs: 60_000 });
   });
 
   test('an unreadable or non-JSON file is reported with its path', () => {
@@ -102,13 +164,13 @@ describe('config', () => {
       },
       '/x.json',
     );
-    const plan = resolvePlan(config, 'demo', 'payment_intent.succeeded');
+    const plan = resolvePlan(config, 'demo', 'payment_intent.succeeded', {});
     expect(plan.actions.map((a) => [a.name, a.retry.maximumAttempts])).toEqual([
       ['handler:a', 2],
       ['handler:a#2', 5],
       ['handler:b', 5],
     ]);
-    expect(resolvePlan(config, 'demo', 'payment_intentX').actions.map((a) => a.name)).toEqual(['handler:a', 'handler:b']);
-    expect(resolvePlan({ ...config, routes: [] }, 'demo', 'x').actions).toEqual([]);
+    expect(resolvePlan(config, 'demo', 'payment_intentX', {}).actions.map((a) => a.name)).toEqual(['handler:a', 'handler:b']);
+    expect(resolvePlan({ ...config, routes: [] }, 'demo', 'x', {}).actions).toEqual([]);
   });
 });
