@@ -9,6 +9,8 @@ Usage:
   hookflow worker                   run one worker (run as many as you like, anywhere)
   hookflow send <source> [--type T] [--data file.json] [--url U]
                                     sign a sample event as the source's provider would and post it
+  hookflow events list|show|retry|replay|terminate|cancel ...
+                                    operate on events through the admin API (\`hookflow events --help\`)
 
 Config: HOOKFLOW_CONFIG (default hookflow.config.json). See README.md.`;
 
@@ -23,11 +25,13 @@ export async function main(argv: string[]): Promise<number> {
       case 'start':
         return await (require('./start-stack') as typeof import('./start-stack')).startStack(rest);
       case 'receiver':
-        return await (require('./run-receiver') as typeof import('./run-receiver')).runReceiver();
+        return exitAfter(await (require('./run-receiver') as typeof import('./run-receiver')).runReceiver());
       case 'worker':
-        return await (require('./run-worker') as typeof import('./run-worker')).runWorker();
+        return exitAfter(await (require('./run-worker') as typeof import('./run-worker')).runWorker());
       case 'send':
         return await (require('./send-event') as typeof import('./send-event')).sendEvent(rest);
+      case 'events':
+        return await (require('./events/events-command') as typeof import('./events/events-command')).eventsCommand(rest);
       case undefined:
       case 'help':
       case '--help':
@@ -45,4 +49,13 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/**
+ * Servers end once their graceful shutdown is done, even if user code (a handler's database
+ * pool, say) still holds the event loop open: an orchestrator waiting on SIGTERM must see the
+ * process go.
+ */
+function exitAfter(code: number): never {
+  process.exit(code);
 }

@@ -1,6 +1,8 @@
+import { startAdminServer } from '../admin/start-admin-server';
 import { loadConfig } from '../config/load-config';
 import { createLogger } from '../logging/logger';
 import { startReceiver } from '../receiver/start-receiver';
+import { createBodyStore } from '../store/body-store';
 import { createNonceStore } from '../store/nonce-store';
 import { openStore } from '../store/open-store';
 import { createTemporalClient } from '../temporal/connect';
@@ -10,18 +12,32 @@ export async function runReceiver(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('hookflow-receiver');
   const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
-  // Lazy: the receiver starts while MongoDB is down; only sources with single-use tokens need it.
+  // Lazy: the receiver starts while MongoDB is down; only single-use tokens and large bodies need it.
   const store = await openStore(config.mongodb.uri, config.mongodb.database, { lazy: true });
   const nonces = createNonceStore(store.nonces);
   const purge = setInterval(() => {
     nonces.purgeExpired(new Date()).catch((error) => logger.warn({ err: error }, 'purging expired tokens failed'));
   }, 60_000);
   purge.unref();
-  const receiver = await startReceiver({ config, temporal, logger, nonces }, config.server.host, config.server.port);
+  const bodies = createBodyStore(store.bodies);
+  const receiver = await startReceiver({ config, temporal, logger, nonces, bodies, db: store.db }, config.server.host, config.server.port);
   logger.info(
     { url: receiver.url, sources: [...config.sources.keys()], temporal: config.temporal.address },
     'receiver listening',
   );
+  // The admin API, on its own address, only when a token is configured. If it cannot listen,
+  // stop the receiver too, so the process exits with the error instead of running half-way.
+  const admin = config.admin.token
+    ? await startAdminServer(
+        { config, temporal, events: store.events, bodies, logger: createLogger('hookflow-admin') },
+        config.admin.host,
+        config.admin.port,
+      ).catch(async (error) => {
+        await receiver.close();
+        throw error;
+      })
+    : undefined;
+  if (admin) logger.info({ url: admin.url }, 'admin API listening');
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       logger.info({ signal }, 'stopping: no new connections, finishing in-flight requests');
@@ -31,6 +47,7 @@ export async function runReceiver(): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await receiver.close();
+  await admin?.close();
   clearInterval(purge);
   await temporal.connection.close();
   await store.close();

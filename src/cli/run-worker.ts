@@ -1,42 +1,88 @@
-import { NativeConnection } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { env } from '../config/env';
 import { loadConfig } from '../config/load-config';
 import { loadHandlers } from '../handlers/load-handlers';
+import { CHECK_TIMEOUT_MS } from '../health/create-readiness';
+import { startOpsServer } from '../health/start-ops-server';
 import { createLogger } from '../logging/logger';
+import { createWorkerMetrics } from '../metrics/create-worker-metrics';
+import { readTaskQueueBacklog } from '../metrics/read-task-queue-backlog';
+import { freePort } from '../stack/free-port';
 import { waitUntil } from '../stack/wait-until';
 import { ensureIndexes, openStore } from '../store/open-store';
 import { createWorker } from '../worker/create-worker';
+import { createWorkerOps, workerPhase } from '../worker/create-worker-ops';
+import { installRuntime } from '../worker/install-runtime';
 
 /**
  * `hookflow worker`: poll the task queue until SIGTERM/SIGINT, then let running activities
- * finish (up to the shutdown grace time) and exit. Any number may run, on any machine.
+ * finish (up to the shutdown grace time) and exit. Any number may run, on any machine. Each
+ * serves /healthz, /readyz and /metrics on `worker.port`; /readyz answers 503 from the signal on.
  */
 export async function runWorker(): Promise<number> {
   const config = loadConfig();
-  const logger = createLogger('hookflow-worker');
-  const required = [...new Set(config.routes.flatMap((route) => route.actions.map((a) => a.handler)))];
+  // Bundling the workflows takes seconds of CPU at every start; a prebuilt bundle skips it.
+  const bundlePath = env('HOOKFLOW_WORKFLOW_BUNDLE');
+  const { namespace, taskQueue, address } = config.temporal;
+  const hmacHeaders = [...config.sources.values()].flatMap((source) => source.provider.secretHeaders(source.settings.options));
+  const logger = createLogger('hookflow-worker', undefined, hmacHeaders);
+  // Before any connection exists: the SDK's exporter listens on a local port of its own, and
+  // this worker's /metrics appends what it serves, so one scrape gets both.
+  const sdkMetricsAddress = `127.0.0.1:${await freePort()}`;
+  installRuntime(logger, { metricsAddress: sdkMetricsAddress });
+  const required = [
+    ...new Set(config.routes.flatMap((route) => route.actions.flatMap((a) => ('handler' in a ? [a.handler] : [])))),
+  ];
   const handlers = loadHandlers(config.handlers, required);
   const store = await openStore(config.mongodb.uri, config.mongodb.database);
-  await ensureIndexes(store);
-  const connection = await waitUntil(
-    `Temporal at ${config.temporal.address}`,
-    () => NativeConnection.connect({ address: config.temporal.address }),
-    { timeoutMs: 60_000, intervalMs: 1_000 },
-  );
-  const worker = await createWorker({
-    connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
-    store,
-    handlers,
-  });
-  logger.info(
-    { taskQueue: config.temporal.taskQueue, handlers: Object.keys(handlers), pid: process.pid },
-    'worker polling',
-  );
+  // A lazy client connection of its own, for /readyz and the backlog gauge: both keep answering
+  // while Temporal is down, and it is never the connection the worker polls on.
+  const client = Connection.lazy({ address });
+  // Whatever fails from here on, close what is open so the process exits with the error.
   try {
-    await worker.run(); // returns after SIGINT/SIGTERM once running tasks are done
+    await ensureIndexes(store);
+    const metrics = createWorkerMetrics({
+      backlog: () => readTaskQueueBacklog(client, namespace, taskQueue, CHECK_TIMEOUT_MS),
+    });
+    let worker: Worker | undefined;
+    const ops = createWorkerOps({
+      connection: client,
+      db: store.db,
+      metrics,
+      sdkMetricsUrl: `http://${sdkMetricsAddress}/metrics`,
+      phase: () => workerPhase(worker),
+      logger,
+    });
+    const server = await startOpsServer(ops, config.worker.host, config.worker.port, logger);
+    logger.info({ url: server.url }, 'worker health and metrics listening');
+    try {
+      const connection = await waitUntil(`Temporal at ${address}`, () => NativeConnection.connect({ address }), {
+        timeoutMs: 60_000,
+        intervalMs: 1_000,
+      });
+      try {
+        worker = await createWorker({
+          connection,
+          namespace,
+          taskQueue,
+          store,
+          handlers,
+          destinations: config.destinations,
+          metrics,
+          ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+        });
+        logger.info({ taskQueue, handlers: Object.keys(handlers), pid: process.pid, url: server.url }, 'worker polling');
+        await worker.run(); // returns after SIGINT/SIGTERM once running tasks are done
+      } finally {
+        await connection.close();
+      }
+    } finally {
+      // Only now: /readyz has answered 503 since the signal, while the worker drained.
+      await server.close();
+    }
   } finally {
-    await connection.close();
+    await client.close();
     await store.close();
   }
   logger.info('worker stopped');

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { env } from '../config/env';
 import { defaultConfigPath, loadConfig } from '../config/load-config';
-import { isPortOpen } from '../stack/free-port';
+import { freePort, isPortOpen } from '../stack/free-port';
 import { startMongoServer, waitForMongo } from '../stack/mongo-server';
 import { dataDir, PROJECT_ROOT } from '../stack/paths';
 import { startService, type ServiceProcess } from '../stack/service-process';
@@ -95,8 +95,15 @@ export async function startStack(argv: string[]): Promise<number> {
       say(`MongoDB-protocol server on ${mongoUri} (${mongo.via}), data in ${path.join(data, 'mongodb')}`);
     }
 
-    // Receiver and workers, each its own process as in production.
-    await assertPortsFree({ [config.server.port]: 'HOOKFLOW_PORT' });
+    // Receiver and workers, each its own process as in production. Worker i serves /healthz,
+    // /readyz and /metrics on worker.port + i - 1 (or, with port 0, on a free port of its own).
+    const workerPorts: number[] = [];
+    for (let i = 0; i < workers; i++) workerPorts.push(config.worker.port === 0 ? await freePort() : config.worker.port + i);
+    if (workerPorts.some((port) => port > 65535)) throw new Error(`worker.port ${config.worker.port} leaves no room for ${workers} workers`);
+    await assertPortsFree({
+      [config.server.port]: 'HOOKFLOW_PORT',
+      ...Object.fromEntries(workerPorts.map((port) => [port, 'HOOKFLOW_WORKER_PORT'])),
+    });
     const childEnv = {
       ...process.env,
       HOOKFLOW_CONFIG: configPath,
@@ -106,20 +113,20 @@ export async function startStack(argv: string[]): Promise<number> {
     };
     const bin = path.join(PROJECT_ROOT, 'bin', 'hookflow.js');
     const children: ServiceProcess[] = [];
-    for (let i = 1; i <= workers; i++) {
-      children.push(startService(`worker ${i}`, process.execPath, [bin, 'worker'], { env: childEnv }));
-    }
+    workerPorts.forEach((port, i) => {
+      const env = { ...childEnv, HOOKFLOW_WORKER_PORT: String(port) };
+      children.push(startService(`worker ${i + 1}`, process.execPath, [bin, 'worker'], { env }));
+    });
     children.push(startService('receiver', process.execPath, [bin, 'receiver'], { env: childEnv }));
     // Stop the receiver first so nothing new is acknowledged while workers drain.
     stack.push(...children.map((child) => ({ name: child.name, stop: () => child.stop(35_000) })));
-    const host = ['0.0.0.0', '::'].includes(config.server.host) ? '127.0.0.1' : config.server.host;
-    const receiverUrl = `http://${host}:${config.server.port}`;
+    const receiverUrl = `http://${reachable(config.server.host)}:${config.server.port}`;
+    const workerUrls = workerPorts.map((port) => `http://${reachable(config.worker.host)}:${port}`);
     const childDied = Promise.race(children.map((c) => c.exited.then((code) => `${c.name} exited (${code})`)));
+    const alive = (what: string, url: string) =>
+      waitUntil(what, async () => ((await fetch(`${url}/healthz`)).ok ? true : undefined), { timeoutMs: 60_000, abort: childDied });
     await Promise.race([
-      waitUntil(`receiver at ${receiverUrl}`, async () => ((await fetch(`${receiverUrl}/healthz`)).ok ? true : undefined), {
-        timeoutMs: 60_000,
-        abort: childDied,
-      }),
+      Promise.all([alive(`receiver at ${receiverUrl}`, receiverUrl), ...workerUrls.map((url, i) => alive(`worker ${i + 1} at ${url}`, url))]),
       childDied.then((why) => Promise.reject(new Error(why))),
     ]);
 
@@ -128,10 +135,16 @@ export async function startStack(argv: string[]): Promise<number> {
   hookflow is running (Ctrl-C stops everything)
 
   Receiver      ${receiverUrl}/webhooks/<source>   sources: ${[...config.sources.keys()].join(', ')}
+                ${receiverUrl}/readyz   /healthz   /metrics
   Temporal      ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
   Temporal UI   ${uiUrl}
   MongoDB       ${mongoUri}   database ${config.mongodb.database}
-  Workers       ${workers}
+  Workers       ${workers}   /readyz /healthz /metrics on ${workerUrls.join(', ')}
+  Admin API     ${
+    config.admin.token
+      ? `http://${reachable(config.admin.host)}:${config.admin.port}   npm run hookflow -- events list`
+      : 'off (set HOOKFLOW_ADMIN_TOKEN to turn it on)'
+  }
   Data          ${data}
 
   Send a signed sample event:
@@ -144,6 +157,12 @@ export async function startStack(argv: string[]): Promise<number> {
     await stopAll('start failed');
     throw error;
   }
+}
+
+/** Where this machine reaches a server listening on `host` (a wildcard address is reached locally). */
+function reachable(host: string): string {
+  if (['0.0.0.0', '::'].includes(host)) return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function numberEnv(name: 'HOOKFLOW_TEMPORAL_PORT' | 'HOOKFLOW_TEMPORAL_UI_PORT' | 'HOOKFLOW_MONGO_PORT', fallback: number): number {

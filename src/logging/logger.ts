@@ -1,19 +1,50 @@
 import pino, { type Logger } from 'pino';
 import { env } from '../config/env';
+import { providers } from '../providers/registry';
 
 export type { Logger };
+
+/** Credentials any request may carry. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie'];
+
+/**
+ * Every provider's signature headers, from the providers themselves so a new provider is covered
+ * without a second list. The generic `hmac` provider's header is configured per source: pass
+ * those to createLogger.
+ */
+const SIGNATURE_HEADERS = Object.values(providers).flatMap((provider) => {
+  try {
+    return provider.secretHeaders({}).filter((name): name is string => typeof name === 'string');
+  } catch {
+    return [];
+  }
+});
+
+/** Redaction paths: secrets, and the secret headers of a `headers` object at the top or one level down. */
+export function redactPaths(secretHeaders: readonly string[] = []): string[] {
+  const headers = [...new Set([...CREDENTIAL_HEADERS, ...SIGNATURE_HEADERS, ...secretHeaders.map((h) => h.toLowerCase())])];
+  return [
+    'secret',
+    'secrets',
+    '*.secret',
+    '*.secrets',
+    ...headers.flatMap((name) => [`headers[${JSON.stringify(name)}]`, `*.headers[${JSON.stringify(name)}]`]),
+  ];
+}
 
 /**
  * Structured JSON logs. Anything that could hold a secret is redacted at the source, so a
  * log line can never leak a signing secret or a signature even when a whole object is logged.
+ * `secretHeaders`: more header names to redact (the headers of `hmac` sources).
  */
-export function createLogger(name: string, level = env('HOOKFLOW_LOG_LEVEL') ?? 'info'): Logger {
+export function createLogger(
+  name: string,
+  level = env('HOOKFLOW_LOG_LEVEL') ?? 'info',
+  secretHeaders: readonly string[] = [],
+): Logger {
   return pino({
     name,
     level,
-    redact: {
-      paths: ['secret', 'secrets', '*.secret', '*.secrets', 'headers.authorization', 'headers.cookie', '*.headers.authorization'],
-      censor: '[redacted]',
-    },
+    redact: { paths: redactPaths(secretHeaders), censor: '[redacted]' },
   });
 }

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
+import type { Db } from 'mongodb';
 import type { HookflowConfig } from '../config/load-config';
 import {
   ForbiddenError,
@@ -9,16 +10,23 @@ import {
   ServiceUnavailableError,
   UnsupportedMediaTypeError,
 } from '../errors/http-errors';
+import { createOpsHandler } from '../health/create-ops-handler';
+import { createReadiness } from '../health/create-readiness';
+import { pingMongo } from '../health/ping-mongo';
+import { pingTemporal } from '../health/ping-temporal';
 import type { Logger } from '../logging/logger';
+import { createReceiverMetrics, type ReceiverMetrics } from '../metrics/create-receiver-metrics';
+import { measureDeliveries, type DeliveryState } from '../metrics/measure-deliveries';
 import { FORM_TYPE, JSON_TYPE } from '../providers/payload';
 import { resolvePlan } from '../routing/resolve-plan';
+import type { BodyStore } from '../store/body-store';
 import type { NonceStore } from '../store/nonce-store';
 import { startProcessing } from '../temporal/start-processing';
+import type { EventBody } from '../types/webhook-event';
 import { acceptWebhook } from './accept-webhook';
 import { claimNonce } from './claim-nonce';
 import { errorMiddleware } from './error-middleware';
 import { readBody } from './read-body';
-import { SignatureFailureCounter } from './signature-failures';
 import { createSourceRateLimits } from './source-rate-limits';
 import { mediaType, publicUrl, toWebhookRequest } from './webhook-request';
 
@@ -30,8 +38,14 @@ export interface ReceiverDeps {
   readonly now?: () => Date;
   /** Where single-use provider tokens are remembered, shared by every receiver (MongoDB). */
   readonly nonces: NonceStore;
-  /** Signature failures by source and reason; pass one in to read it (tests, /metrics). */
-  readonly signatureFailures?: SignatureFailureCounter;
+  /** Where bodies over the claim-check threshold are stored before the workflow starts. */
+  readonly bodies: BodyStore;
+  /** The database of `nonces` and `bodies`, pinged by /readyz. */
+  readonly db: Db;
+  /** Served at /metrics; pass one in to read it. By default each app has its own registry. */
+  readonly metrics?: ReceiverMetrics;
+  /** True once shutdown has begun, so /readyz answers 503 while in-flight requests finish. */
+  readonly stopping?: () => boolean;
 }
 
 const SUPPORTED_TYPES = [JSON_TYPE, FORM_TYPE];
@@ -49,10 +63,13 @@ export function createApp({
   temporal,
   logger,
   nonces,
+  bodies,
+  db,
   now = () => new Date(),
-  signatureFailures = new SignatureFailureCounter(),
-}: ReceiverDeps): Koa {
-  const app = new Koa();
+  metrics = createReceiverMetrics(),
+  stopping = () => false,
+}: ReceiverDeps): Koa<DeliveryState> {
+  const app = new Koa<DeliveryState>();
   // With `proxy`, ctx.ip is the first X-Forwarded-For entry (and ctx.protocol/ctx.host follow
   // X-Forwarded-Proto/Host). That first entry is whatever the client wrote unless the proxy in
   // front replaces the header, so trustProxy must stay off unless it does: otherwise anyone can
@@ -62,12 +79,26 @@ export function createApp({
   const router = new Router();
   const rateLimits = createSourceRateLimits(config.sources.values());
 
-  // Liveness only; readiness (Temporal and MongoDB reachable) comes with the operations work.
-  router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+  const ops = createOpsHandler({
+    readiness: createReadiness({
+      checks: { temporal: (ms) => pingTemporal(temporal.connection, ms), mongodb: (ms) => pingMongo(db, ms) },
+      phase: () => (stopping() ? 'stopping' : 'running'),
+      logger,
+    }),
+    metrics: async () => ({ contentType: metrics.registry.contentType, text: await metrics.registry.metrics() }),
+  });
+  // On the providers' port, like /webhooks: expose only /webhooks/ through the public proxy.
+  router.get(['/healthz', '/readyz', '/metrics'], async (ctx) => {
+    const answer = await ops(ctx.path);
+    if (!answer) return;
+    ctx.status = answer.status;
+    ctx.type = answer.contentType;
+    ctx.body = answer.body;
   });
 
-  router.all('/webhooks/:source', async (ctx) => {
+  router.all('/webhooks/:source', measureDeliveries(metrics, (name) => config.sources.has(name)), async (ctx) => {
+    // Debug level: free unless asked for, and then it shows a request that never completes.
+    logger.debug({ method: ctx.method, path: ctx.path, ip: ctx.ip }, 'request started');
     const source = config.sources.get(ctx.params.source);
     if (!source) throw new NotFoundError(`no source named ${JSON.stringify(ctx.params.source)}`);
     // Everything before readBody is decided on headers alone, so a refused sender costs no body
@@ -89,37 +120,51 @@ export function createApp({
     if (accepted.kind === 'handshake') {
       ctx.status = accepted.reply.status;
       ctx.body = accepted.reply.body as Koa.Context['body'];
+      ctx.state.answered = 'handshake';
       logger.info({ source: source.name }, 'answered provider handshake');
       return;
     }
 
-    const { event } = accepted.input;
+    const { workflowId } = accepted.event;
+    const retryAfter = config.server.retryAfterSeconds;
     if (accepted.nonce !== undefined) {
       const { toleranceSeconds } = source.settings;
-      const retryAfter = config.server.retryAfterSeconds;
-      await claimNonce(nonces, source.name, accepted.nonce, event.workflowId, toleranceSeconds, received, retryAfter, logger);
+      await claimNonce(nonces, source.name, accepted.nonce, workflowId, toleranceSeconds, received, retryAfter, logger);
     }
-    const plan = resolvePlan(config, source.name, event.type);
+    let body: EventBody;
+    if (rawBody.length > config.server.claimCheckBytes) {
+      try {
+        body = await bodies.put(rawBody);
+      } catch (error) {
+        logger.error({ err: error, workflowId, source: source.name }, 'cannot store the large body; answering 503');
+        throw new ServiceUnavailableError('the event could not be durably accepted; retry later', retryAfter);
+      }
+    } else {
+      body = { kind: 'inline', payload: accepted.payload, rawBase64: rawBody.toString('base64') };
+    }
+    const event = { ...accepted.event, body };
+    const plan = resolvePlan(config, source.name, event.type, accepted.payload);
     let outcome;
     try {
       outcome = await startProcessing(
         temporal,
-        { taskQueue: config.temporal.taskQueue, ackTimeoutMs: config.server.ackTimeoutMs },
+        { taskQueue: config.temporal.taskQueue, ackTimeoutMs: config.server.ackTimeoutMs, ordering: config.ordering },
         { event, plan },
       );
     } catch (error) {
       logger.error(
-        { err: error, workflowId: event.workflowId, source: source.name },
+        { err: error, workflowId, source: source.name },
         'Temporal did not accept the workflow start; answering 503 so the provider retries',
       );
-      throw new ServiceUnavailableError(
-        'the event could not be durably accepted; retry later',
-        config.server.retryAfterSeconds,
-      );
+      throw new ServiceUnavailableError('the event could not be durably accepted; retry later', retryAfter);
     }
     ctx.status = 200;
-    ctx.body = { status: outcome, workflowId: event.workflowId };
-    logger.info({ workflowId: event.workflowId, source: source.name, type: event.type, outcome }, `event ${outcome}`);
+    ctx.body = { status: outcome, workflowId };
+    ctx.state.answered = outcome;
+    logger.info(
+      { workflowId, source: source.name, type: event.type, outcome, ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}) },
+      `event ${outcome}`,
+    );
   });
 
   // Koa emits 'error' only for what errorMiddleware could not answer because the socket is gone:
@@ -131,7 +176,7 @@ export function createApp({
       'connection ended before the response was sent',
     );
   });
-  app.use(errorMiddleware(logger, signatureFailures));
+  app.use(errorMiddleware(logger, metrics.signatureFailures));
   app.use(router.routes());
   app.use(async (ctx) => {
     throw new NotFoundError(`no route for ${ctx.method} ${ctx.path}`);

@@ -5,7 +5,7 @@ import { createApp, type ReceiverDeps } from './create-app';
 export interface RunningReceiver {
   readonly server: http.Server;
   readonly url: string;
-  /** Stop accepting, finish in-flight requests, then resolve. */
+  /** Answer /readyz 503, stop accepting, finish in-flight requests, then resolve. */
   close(): Promise<void>;
 }
 
@@ -15,7 +15,9 @@ export interface RunningReceiver {
  * trickling client cannot hold a connection open. Node answers such a client 408 and closes it.
  */
 export async function startReceiver(deps: ReceiverDeps, host: string, port: number): Promise<RunningReceiver> {
-  const app = createApp(deps);
+  // A load balancer probing /readyz over a kept-alive connection learns of the shutdown at once.
+  let stopping = false;
+  const app = createApp({ ...deps, stopping: () => stopping || (deps.stopping?.() ?? false) });
   const { headersTimeoutMs, requestTimeoutMs } = deps.config.server;
   const server = http.createServer(
     {
@@ -38,6 +40,7 @@ export async function startReceiver(deps: ReceiverDeps, host: string, port: numb
     url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        stopping = true;
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
       }),

@@ -1,6 +1,9 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
+import type { DestinationConfig } from '../config/load-config';
 import type { Handlers } from '../handlers/types';
+import type { ActivityMetrics } from '../metrics/activity-metrics';
+import { createBodyStore } from '../store/body-store';
 import type { Store } from '../store/open-store';
 
 export interface WorkerDeps {
@@ -9,18 +12,30 @@ export interface WorkerDeps {
   readonly taskQueue: string;
   readonly store: Store;
   readonly handlers: Handlers;
+  readonly destinations: ReadonlyMap<string, DestinationConfig>;
   /** A prebuilt workflow bundle (tests build one per run); otherwise workflows/ is bundled at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Told of each finished event and action attempt (the worker's /metrics). */
+  readonly metrics?: ActivityMetrics;
 }
 
 /** A worker for hookflow's task queue: the workflow bundle plus activities over real dependencies. */
-export function createWorker({ connection, namespace, taskQueue, store, handlers, workflowBundle }: WorkerDeps): Promise<Worker> {
+export function createWorker({
+  connection,
+  namespace,
+  taskQueue,
+  store,
+  handlers,
+  destinations,
+  workflowBundle,
+  metrics,
+}: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
-    activities: createActivities({ events: store.events, results: store.results, handlers }),
+    activities: createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, destinations, metrics }),
     // Activities are bound by I/O (handlers, forwards, MongoDB): let many run at once.
     maxConcurrentActivityTaskExecutions: 200,
     // Let running activities finish on SIGTERM before the worker exits.

@@ -1,0 +1,115 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import { NotFoundError } from '../errors/http-errors';
+import type { AdminDeps } from './admin-deps';
+import { adminErrorMiddleware } from './admin-error-middleware';
+import { cancelEvent } from './cancel-event';
+import { checkBearerToken } from './check-bearer-token';
+import { decodeCursor } from './event-cursor';
+import { FILTER_FIELDS, parseEventFilter } from './event-filter';
+import { listEvents } from './list-events';
+import { logAdminCalls } from './log-admin-calls';
+import { createPacer, type Pacer } from './pacer';
+import { readJsonBody } from './read-json-body';
+import { replayEvent } from './replay-event';
+import { optionalBoolean, optionalString, parseLimit, parseReason, rejectUnknownFields } from './request-fields';
+import { retryEvent } from './retry-event';
+import { MAX_BULK_LIMIT, runBulk } from './run-bulk';
+import { showEvent } from './show-event';
+import { terminateEvent } from './terminate-event';
+
+export interface AdminAppDeps extends AdminDeps {
+  /** Aborted when the server shuts down: bulk runs stop between two events and report. */
+  readonly shutdown?: AbortSignal;
+  /** Paces bulk starts across all requests; default admin.bulkRatePerSecond. */
+  readonly pacer?: Pacer;
+}
+
+export const MAX_PAGE_SIZE = 500;
+const DEFAULT_PAGE_SIZE = 50;
+
+/**
+ * The admin API: a thin Koa shell over the operations in this folder. Every call is logged and
+ * must carry `Authorization: Bearer <admin.token>`, checked before routing, so without the token
+ * not even the existence of a route is revealed. JSON in and out.
+ */
+export function createAdminApp(deps: AdminAppDeps): Koa {
+  const { token } = deps.config.admin;
+  if (!token) throw new Error('the admin API needs admin.token (HOOKFLOW_ADMIN_TOKEN)');
+  const { logger } = deps;
+  const pacer = deps.pacer ?? createPacer(deps.config.admin.bulkRatePerSecond);
+  const app = new Koa();
+  const router = new Router();
+
+  router.get('/events', async (ctx) => {
+    const query = { ...ctx.query } as Record<string, unknown>;
+    rejectUnknownFields(query, [...FILTER_FIELDS, 'limit', 'cursor']);
+    const cursor = optionalString(query, 'cursor');
+    ctx.body = await listEvents(deps.events, parseEventFilter(query), {
+      limit: parseLimit(query, 'limit', { max: MAX_PAGE_SIZE, fallback: DEFAULT_PAGE_SIZE }),
+      ...(cursor === undefined ? {} : { cursor: decodeCursor(cursor) }),
+    });
+  });
+
+  router.get('/events/:id', async (ctx) => {
+    ctx.body = await showEvent(deps, ctx.params.id);
+  });
+
+  for (const action of ['retry', 'replay'] as const) {
+    // Bulk: by filter, with a required limit.
+    router.post(`/events/${action}`, async (ctx) => {
+      const body = await readJsonBody(ctx.req);
+      rejectUnknownFields(body, [...FILTER_FIELDS, 'limit', 'dryRun', 'reason']);
+      const request = {
+        action,
+        filter: parseEventFilter(body),
+        limit: parseLimit(body, 'limit', { max: MAX_BULK_LIMIT }),
+        dryRun: optionalBoolean(body, 'dryRun'),
+        reason: parseReason(body, { required: false }),
+      };
+      // Stop starting more when the caller goes away (Ctrl-C on the CLI) or the server stops.
+      const left = new AbortController();
+      ctx.res.once('close', () => {
+        if (!ctx.res.writableFinished) left.abort('the client closed the connection');
+      });
+      const signal = deps.shutdown ? AbortSignal.any([left.signal, deps.shutdown]) : left.signal;
+      ctx.body = await runBulk(deps, request, { pacer, signal });
+    });
+
+    router.post(`/events/:id/${action}`, async (ctx) => {
+      const body = await readJsonBody(ctx.req);
+      rejectUnknownFields(body, ['reason']);
+      const options = { reason: parseReason(body, { required: false }) };
+      ctx.body = action === 'retry' ? await retryEvent(deps, ctx.params.id, options) : await replayEvent(deps, ctx.params.id, options);
+    });
+  }
+
+  router.post('/events/:id/terminate', async (ctx) => {
+    const body = await readJsonBody(ctx.req);
+    rejectUnknownFields(body, ['reason']);
+    ctx.body = await terminateEvent(deps, ctx.params.id, parseReason(body, { required: true })!);
+  });
+
+  router.post('/events/:id/cancel', async (ctx) => {
+    const body = await readJsonBody(ctx.req);
+    rejectUnknownFields(body, ['reason']);
+    ctx.body = await cancelEvent(deps, ctx.params.id, parseReason(body, { required: true })!);
+    ctx.status = 202; // requested: the workflow records `cancelled` once its handlers have stopped
+  });
+
+  // What errorMiddleware could not answer because the socket is gone (a client that hung up).
+  app.on('error', (error: Error & { code?: string }, ctx?: Koa.Context) => {
+    logger.warn({ code: error.code, error: error.message, method: ctx?.method, path: ctx?.path }, 'admin connection ended early');
+  });
+  app.use(logAdminCalls(logger));
+  app.use(adminErrorMiddleware(logger));
+  app.use(async (ctx, next) => {
+    checkBearerToken(ctx.get('authorization') || undefined, token);
+    await next();
+  });
+  app.use(router.routes());
+  app.use(async (ctx) => {
+    throw new NotFoundError(`no route for ${ctx.method} ${ctx.path}`);
+  });
+  return app;
+}

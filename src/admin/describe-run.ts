@@ -1,0 +1,54 @@
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionStatusName } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+
+/** The latest run of an event's workflow, as Temporal sees it. */
+export interface RunInfo {
+  readonly status: WorkflowExecutionStatusName;
+  readonly runId: string;
+  readonly startTime: Date;
+  readonly closeTime?: Date;
+  readonly historyLength: number;
+  /** Why a run that did not complete ended: the failure message, or the termination reason. */
+  readonly failure?: string;
+}
+
+const ENDED_BADLY = new Set<WorkflowExecutionStatusName>(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
+
+/** undefined when Temporal has no workflow of this ID (never started, or past retention). */
+export async function describeRun(client: Client, workflowId: string): Promise<RunInfo | undefined> {
+  let description;
+  try {
+    description = await client.workflow.getHandle(workflowId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+  const status = description.status.name;
+  const failure = ENDED_BADLY.has(status) ? await closeReason(client, workflowId, description.runId) : undefined;
+  return {
+    status,
+    runId: description.runId,
+    startTime: description.startTime,
+    ...(description.closeTime ? { closeTime: description.closeTime } : {}),
+    historyLength: description.historyLength,
+    ...(failure ? { failure } : {}),
+  };
+}
+
+/** Reads only the close event of the run, however long its history is. */
+async function closeReason(client: Client, workflowId: string, runId: string): Promise<string | undefined> {
+  const { history } = await client.workflowService.getWorkflowExecutionHistory({
+    namespace: client.options.namespace,
+    execution: { workflowId, runId },
+    historyEventFilterType: temporal.api.enums.v1.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+  });
+  const event = history?.events?.[0];
+  if (!event) return undefined;
+  if (event.workflowExecutionFailedEventAttributes) return event.workflowExecutionFailedEventAttributes.failure?.message ?? 'failed';
+  if (event.workflowExecutionTerminatedEventAttributes) {
+    return `terminated: ${event.workflowExecutionTerminatedEventAttributes.reason || '(no reason given)'}`;
+  }
+  if (event.workflowExecutionTimedOutEventAttributes) return 'timed out';
+  if (event.workflowExecutionCanceledEventAttributes) return 'cancelled';
+  return undefined;
+}

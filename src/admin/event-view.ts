@@ -1,0 +1,61 @@
+import type { ActionRecord, EventDocument } from '../store/documents';
+import { decodeStoredHeaders } from './to-webhook-event';
+
+/** The fields a list shows: enough to pick an event, none of its body. */
+export const SUMMARY_PROJECTION = {
+  _id: 1,
+  source: 1,
+  eventId: 1,
+  type: 1,
+  status: 1,
+  receivedAt: 1,
+  completedAt: 1,
+  attempts: 1,
+  lastError: 1,
+  failedAction: 1,
+  replayOf: 1,
+  intervention: 1,
+} as const;
+
+export type EventSummary = Pick<
+  EventDocument,
+  'source' | 'eventId' | 'type' | 'status' | 'receivedAt' | 'completedAt' | 'attempts' | 'lastError' | 'failedAction' | 'replayOf' | 'intervention'
+> & { readonly id: string };
+
+export function eventSummary(doc: Partial<EventDocument> & { _id: string }): EventSummary {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...pick(rest, Object.keys(SUMMARY_PROJECTION)) } as EventSummary;
+}
+
+/** Where the body is: `inline` in the event document, or claim-checked in `bodies`. */
+export type BodyView = { readonly storage: 'inline'; readonly bytes: number } | { readonly storage: 'claim-check'; readonly bodyId: string; readonly bytes: number };
+
+export type ActionView = Omit<ActionRecord, 'resultJson'>;
+
+/**
+ * One event document for people: no raw bytes, the payload parsed (JSON text stored for keys
+ * MongoDB refuses is parsed back), header names decoded. A claim-checked body is only described:
+ * it can be megabytes, and the operator asked about the event, not for its body.
+ */
+export function eventDetail(doc: EventDocument) {
+  const { _id, rawBody, payload, payloadJson, bodyId, bodyBytes, headers, actions, ...rest } = doc;
+  const body: BodyView = bodyId === undefined ? { storage: 'inline', bytes: bodyBytes } : { storage: 'claim-check', bodyId, bytes: bodyBytes };
+  return {
+    id: _id,
+    ...rest,
+    headers: decodeStoredHeaders(headers ?? {}),
+    body,
+    ...(bodyId === undefined ? { payload: payloadJson === undefined ? payload : JSON.parse(payloadJson) } : {}),
+    actions: Object.fromEntries(Object.entries(actions ?? {}).map(([name, record]) => [name, actionView(record)])),
+  };
+}
+
+export type EventDetail = ReturnType<typeof eventDetail>;
+
+function actionView({ resultJson, ...record }: ActionRecord): ActionView {
+  return resultJson === undefined ? record : { ...record, result: JSON.parse(resultJson) };
+}
+
+function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => value[key] !== undefined).map((key) => [key, value[key]]));
+}
