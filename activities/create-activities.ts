@@ -180,7 +180,16 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
       // Guarded by run and attempt: an attempt Temporal gave up on (its heartbeat was missed)
       // may still be running, and must not overwrite what a later attempt wrote.
       const guard = { _id: workflowId, runId: currentRunId(), [`actions.${action.name}.attempts`]: { $lte: attempt } };
-      const record = (update: UpdateFilter<EventDocument>) => (exclusive ? events.updateOne(guard, update) : Promise.resolve());
+      // An attempt Temporal has given up on (timed out, not found, worker shutting down) learns so
+      // from a heartbeat's answer. From then on it is no longer the action's: a later attempt
+      // records the outcome, and a write from this one could land after it (on FerretDB, undo it).
+      const superseded = () =>
+        ctx.cancellationSignal.aborted && (ctx.cancellationSignal.reason as Error | undefined)?.message !== 'CANCELLED';
+      const record = async (update: UpdateFilter<EventDocument>) => {
+        if (!exclusive) return;
+        if (superseded()) throw ctx.cancellationSignal.reason;
+        await events.updateOne(guard, update);
+      };
 
       // Heartbeats tell Temporal this worker is alive (a dead one's attempt is retried after
       // heartbeatTimeoutMs, not startToCloseMs) and are how cancellation reaches the activity.
@@ -227,9 +236,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
         const cancelled = ctx.cancellationSignal.aborted;
         const failure = cancelled ? (ctx.cancellationSignal.reason as Error) : toFailure(error, attempt);
         outcome = cancelled ? 'cancelled' : isPermanent(failure) ? 'failed' : 'retrying';
-        // Cancelled for any reason but the workflow's own cancellation (timed out, not found,
-        // worker shutdown), this attempt is no longer the action's: another one records it.
-        if (cancelled && (failure as Error).message !== 'CANCELLED') throw failure;
+        if (superseded()) throw failure;
         await record({
           $set: {
             [field('status')]: outcome,
