@@ -20,7 +20,10 @@ export async function openStore(
   database: string,
   { lazy = false, monitorCommands = false }: { lazy?: boolean; monitorCommands?: boolean } = {},
 ): Promise<Store> {
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, monitorCommands });
+  // Every operation settles within timeoutMS, whatever happens to the server or the pool. Under
+  // load, around a MongoDB restart, operations were seen never to settle: each held a local
+  // activity slot of its worker for good, and the events behind them never ran.
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, timeoutMS: 30_000, monitorCommands });
   if (!lazy) await client.connect();
   const db = client.db(database);
   return {
