@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen';
 import type { AdminDeps } from './admin-deps';
 import { createAdminApp } from './create-admin-app';
 
@@ -16,19 +16,13 @@ export async function startAdminServer(deps: AdminDeps, host: string, port: numb
   const app = createAdminApp({ ...deps, shutdown: shutdown.signal });
   const server = http.createServer({ headersTimeout: 10_000, requestTimeout: 30_000 }, app.callback());
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const listening = await listen(server, host, port);
   return {
     server,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        shutdown.abort('the admin server is shutting down');
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    url: listening.url,
+    close: () => {
+      shutdown.abort('the admin server is shutting down');
+      return listening.close();
+    },
   };
 }

@@ -1,13 +1,10 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen, type Listening } from '../http/listen';
 import type { Logger } from '../logging/logger';
 import type { OpsHandler } from './create-ops-handler';
 
-export interface RunningOpsServer {
-  readonly url: string;
-  /** Stop accepting, let in-flight requests (a scrape, a probe) finish, then resolve. */
-  close(): Promise<void>;
-}
+/** Closing lets in-flight requests (a scrape, a probe) finish. */
+export type RunningOpsServer = Listening;
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
@@ -37,26 +34,12 @@ export async function startOpsServer(ops: OpsHandler, host: string, port: number
       },
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        error.code === 'EADDRINUSE'
-          ? new Error(
-              `port ${port} on ${host} is already in use (another worker on this machine?); give each worker its own ` +
-                'with worker.port or HOOKFLOW_WORKER_PORT, or 0 for any free port',
-            )
-          : error,
-      ),
-    );
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
-  };
+  return listen(server, host, port, (error) =>
+    error.code === 'EADDRINUSE'
+      ? new Error(
+          `port ${port} on ${host} is already in use (another worker on this machine?); give each worker its own ` +
+            'with worker.port or HOOKFLOW_WORKER_PORT, or 0 for any free port',
+        )
+      : error,
+  );
 }

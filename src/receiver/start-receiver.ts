@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listen } from '../http/listen';
 import { createApp, type ReceiverDeps } from './create-app';
 
 export interface RunningReceiver {
@@ -30,19 +30,13 @@ export async function startReceiver(deps: ReceiverDeps, host: string, port: numb
     app.callback(),
   );
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  const listening = await listen(server, host, port);
   return {
     server,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        stopping = true;
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeIdleConnections();
-      }),
+    url: listening.url,
+    close: () => {
+      stopping = true;
+      return listening.close();
+    },
   };
 }
