@@ -20,10 +20,16 @@ export async function openStore(
   database: string,
   { lazy = false, monitorCommands = false }: { lazy?: boolean; monitorCommands?: boolean } = {},
 ): Promise<Store> {
-  // Every operation settles within timeoutMS, whatever happens to the server or the pool. Under
-  // load, around a MongoDB restart, operations were seen never to settle: each held a local
-  // activity slot of its worker for good, and the events behind them never ran.
-  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, timeoutMS: 30_000, monitorCommands });
+  // Every operation settles, whatever happens to the server: waiting for a pooled connection
+  // and waiting for a reply are both bounded (the driver's defaults wait forever). Under load,
+  // around a MongoDB restart, operations were seen never to settle: each held a local-activity
+  // slot of its worker for good, and the events queued behind them never ran.
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: 5_000,
+    waitQueueTimeoutMS: 10_000,
+    socketTimeoutMS: 30_000,
+    monitorCommands,
+  });
   if (!lazy) await client.connect();
   const db = client.db(database);
   return {
