@@ -11,7 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { EVENT_ID, EVENT_TYPE, SOURCE } from '../src/temporal/search-attributes';
+import { eventSearchAttributes } from '../src/temporal/event-search-attributes';
 import type { ProcessWebhookInput } from '../src/types/webhook-event';
 import { processWebhook } from './process-webhook';
 
@@ -87,11 +87,7 @@ async function runOne(input: ProcessWebhookInput): Promise<void> {
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       // The event outlives this queue's run: an operator may terminate the queue, not its events.
       parentClosePolicy: 'ABANDON',
-      typedSearchAttributes: [
-        { key: SOURCE, value: event.source },
-        { key: EVENT_TYPE, value: event.type },
-        { key: EVENT_ID, value: event.eventId },
-      ],
+      typedSearchAttributes: eventSearchAttributes(event),
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {

@@ -1,9 +1,9 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { processWebhook } from '../../workflows/process-webhook';
 import { enqueueSignal, type sequenceEvents } from '../../workflows/sequence-events';
 import type { OrderingPlan, ProcessWebhookInput, WebhookEvent } from '../types/webhook-event';
-import { EVENT_ID, EVENT_TYPE, SOURCE } from './search-attributes';
+import { eventSearchAttributes } from './event-search-attributes';
+import { SOURCE } from './search-attributes';
 
 export interface StartOptions {
   readonly taskQueue: string;
@@ -18,7 +18,8 @@ export type StartOutcome = 'accepted' | 'duplicate';
 /**
  * Hand the event to Temporal: start `processWebhook` under `<source>:<eventId>`, or for an
  * ordered route append it to its key's queue. Any error means nothing durable happened: the
- * caller answers 503 so the provider retries.
+ * caller answers 503 so the provider retries, or 422 if Temporal refused the request as invalid
+ * (src/receiver/start-failure.ts).
  */
 export async function startProcessing(client: Client, options: StartOptions, input: ProcessWebhookInput): Promise<StartOutcome> {
   const { ordering } = input.plan;
@@ -49,14 +50,6 @@ async function startUnordered(client: Client, options: StartOptions, input: Proc
   }
 }
 
-/** What makes an event's workflow findable in the Temporal UI (also used by replays). */
-export function eventSearchAttributes(event: WebhookEvent): SearchAttributePair[] {
-  return [
-    { key: SOURCE, value: event.source },
-    { key: EVENT_TYPE, value: event.type },
-    { key: EVENT_ID, value: event.eventId },
-  ];
-}
 
 /** States in which a workflow ID may not run again, so a delivery of it is a duplicate. */
 const SETTLED = new Set(['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW']);

@@ -1,7 +1,8 @@
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { processWebhook } from '../../workflows/process-webhook';
 import type { ProcessWebhookInput } from '../types/webhook-event';
-import { eventSearchAttributes, type StartOptions } from './start-processing';
+import { eventSearchAttributes } from './event-search-attributes';
+import type { StartOptions } from './start-processing';
 
 /** `taken`: some run (running or closed, of any outcome) already had this workflow ID. */
 export type ReplayStartOutcome = 'started' | 'taken';

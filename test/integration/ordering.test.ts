@@ -108,6 +108,20 @@ describe('ordering: one key at a time in arrival order, keys in parallel', () =>
     expect(await stack.store.events.countDocuments({ eventId: id })).toBe(1);
   });
 
+  test('an event type too long for a search attribute neither blocks its key nor is refused', async () => {
+    const customer = `cus_long_${Date.now().toString(36)}`;
+    // 3 000 characters: over the 2 KiB a Keyword search attribute may hold; the queue starts its
+    // child with the value cut, and the event keeps its whole type.
+    const type = `invoice.${'x'.repeat(3_000)}`;
+    const long = demoEvent(type, { data: { customer, seq: 0 } });
+    const next = demoEvent('invoice.paid', { data: { customer, seq: 1 } });
+    expect((await send(long.body)).status).toBe(200);
+    expect((await send(next.body)).status).toBe(200);
+    await stack.waitForStatus(`demo:${long.id}`, 'succeeded');
+    await stack.waitForStatus(`demo:${next.id}`, 'succeeded');
+    expect((await stack.store.events.findOne({ _id: `demo:${long.id}` }))?.type).toBe(type);
+  });
+
   test('skipStale: an event older than one already processed for its key is recorded as stale, not run', async () => {
     const customer = `cus_stale_${Date.now().toString(36)}`;
     const now = Math.floor(Date.now() / 1000);
