@@ -4,8 +4,12 @@ import { parsePayload } from '../providers/payload';
 import type { HandshakeReply, Payload, WebhookRequest } from '../providers/types';
 import type { WebhookEvent } from '../types/webhook-event';
 
-/** Workflow IDs are bounded by Temporal; no provider's IDs come near this. */
-const MAX_EVENT_ID_LENGTH = 400;
+/**
+ * Temporal refuses a workflow ID over 1000 bytes of UTF-8 (`limit.maxIDLength`), on every
+ * delivery. An event's ID is `<source>:<eventId>` and a replay's adds `#replay-<n>`; with source
+ * names of at most 64 characters, 400 bytes leaves room for both. No provider's IDs come near it.
+ */
+export const MAX_EVENT_ID_BYTES = 400;
 
 /** Headers that carry credentials for any provider; never stored. */
 const ALWAYS_SECRET = ['authorization', 'proxy-authorization', 'cookie'];
@@ -34,9 +38,7 @@ export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Da
 
   const identity = provider.identify(req, payload, settings);
   if (!identity.id) throw new BadRequestError('the request carries no event ID');
-  if (identity.id.length > MAX_EVENT_ID_LENGTH) {
-    throw new BadRequestError(`event ID is longer than ${MAX_EVENT_ID_LENGTH} characters`);
-  }
+  checkEventId(identity.id);
   const hidden = new Set([...ALWAYS_SECRET, ...provider.secretHeaders(settings.options)]);
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !hidden.has(name))) as Record<string, string>;
   return {
@@ -58,4 +60,23 @@ export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Da
       secretIndex,
     },
   };
+}
+
+/**
+ * The event ID names a workflow, and gRPC carries workflow IDs as UTF-8 strings: an ID Temporal
+ * can never take is refused here, once, rather than answered 503 on every delivery (issue #6).
+ * The event type needs no such check: it reaches Temporal only inside JSON payloads (workflow
+ * input, search attribute), where JSON.stringify escapes a lone surrogate, and the search
+ * attribute is cut to its size limit (src/temporal/keyword-value.ts).
+ */
+function checkEventId(id: string): void {
+  // A lone surrogate (a JSON body's "\ud800") has no UTF-8 form: Temporal would fail to decode
+  // the request. IDs from headers are read as latin1 and are always well formed.
+  if (!id.isWellFormed()) {
+    throw new BadRequestError('event ID is not valid Unicode (it contains a lone UTF-16 surrogate), so it cannot name a workflow');
+  }
+  const bytes = Buffer.byteLength(id, 'utf8');
+  if (bytes > MAX_EVENT_ID_BYTES) {
+    throw new BadRequestError(`event ID is ${bytes} bytes long in UTF-8; the limit is ${MAX_EVENT_ID_BYTES} bytes`);
+  }
 }

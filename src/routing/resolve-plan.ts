@@ -10,8 +10,13 @@ export function matchesEventType(pattern: string, type: string): boolean {
   return pattern === type;
 }
 
-/** Ordering keys name a Temporal workflow; a longer value is not a key anyone orders by. */
-const MAX_ORDERING_KEY_LENGTH = 200;
+/**
+ * An ordering key names a Temporal workflow, `order/<source>:<key>`, which Temporal refuses past
+ * 1000 bytes of UTF-8 (with a source name of up to 64, 600 bytes of key fit), and which gRPC
+ * cannot carry at all if the key holds a lone surrogate. A longer value is not a key anyone
+ * orders by. The limit was 200 UTF-16 units, at most 600 bytes: every key ordered then still is.
+ */
+export const MAX_ORDERING_KEY_BYTES = 600;
 
 /**
  * The actions every route matching this source and type asks for, in config order, with the
@@ -53,9 +58,21 @@ export function resolvePlan(
       }
     }
     if (!ordering && route.orderingKey) {
-      const key = readString(payload, route.orderingKey);
-      if (key !== undefined && key.length <= MAX_ORDERING_KEY_LENGTH) ordering = { key, skipStale: route.skipStale };
+      const key = orderingKey(payload, route.orderingKey);
+      if (key !== undefined) ordering = { key, skipStale: route.skipStale };
     }
   }
   return ordering ? { actions, ordering } : { actions };
+}
+
+/**
+ * The key of `path` in the payload, if it can name a queue workflow. A key that cannot (ill
+ * formed, or over MAX_ORDERING_KEY_BYTES) is treated like a missing one: the event is processed
+ * unordered, as are all others with that same key. Refusing it instead would leave a correctly
+ * signed event unprocessed, and answering 503 would have the provider retry it forever (issue #6).
+ */
+function orderingKey(payload: Payload, path: string): string | undefined {
+  const key = readString(payload, path);
+  if (key === undefined || !key.isWellFormed() || Buffer.byteLength(key, 'utf8') > MAX_ORDERING_KEY_BYTES) return undefined;
+  return key;
 }

@@ -44,10 +44,26 @@ describe('resolvePlan(config, source, type, payload)', () => {
 
   test('an event without a usable key is processed unordered', () => {
     const routes = [{ source: 'demo', events: ['*'], actions: [{ handler: 'h' }], orderingKey: 'customer' }];
-    for (const payload of [{}, { customer: '' }, { customer: { id: 1 } }, { customer: 'x'.repeat(201) }]) {
+    for (const payload of [{}, { customer: '' }, { customer: { id: 1 } }, { customer: 'x'.repeat(601) }]) {
       const plan = resolvePlan(config(routes), 'demo', 'x', payload);
       expect(plan.ordering).toBeUndefined();
       expect(plan.actions).toHaveLength(1);
+    }
+  });
+
+  test('issue #6: a key that cannot name the `order/<source>:<key>` workflow (lone surrogate, over 600 UTF-8 bytes) runs unordered', () => {
+    const routes = [{ source: 'demo', events: ['*'], actions: [{ handler: 'h' }], orderingKey: 'customer' }];
+    for (const customer of ['cus_\ud800', '\udfffcus', 'ア'.repeat(201), '😀'.repeat(151)]) {
+      const plan = resolvePlan(config(routes), 'demo', 'x', { customer });
+      expect(plan.ordering).toBeUndefined();
+      expect(plan.actions).toHaveLength(1);
+    }
+  });
+
+  test('the key limit is 600 UTF-8 bytes, so every key under the former 200-character limit is still ordered', () => {
+    const routes = [{ source: 'demo', events: ['*'], actions: [{ handler: 'h' }], orderingKey: 'customer' }];
+    for (const customer of ['ア'.repeat(200), 'x'.repeat(600), '😀'.repeat(150), 'cus_😀']) {
+      expect(resolvePlan(config(routes), 'demo', 'x', { customer }).ordering).toEqual({ key: customer, skipStale: false });
     }
   });
 
