@@ -73,6 +73,13 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
+/** Authentic and well formed, but refused for what it holds; resending it cannot succeed. */
+export class UnprocessableEntityError extends HttpError {
+  constructor(message: string) {
+    super(422, message);
+  }
+}
+
 export class TooManyRequestsError extends HttpError {
   constructor(retryAfterSeconds: number) {
     super(429, 'rate limit exceeded for this source', { 'Retry-After': String(retryAfterSeconds) });

@@ -28,6 +28,7 @@ import { claimNonce } from './claim-nonce';
 import { errorMiddleware } from './error-middleware';
 import { readBody } from './read-body';
 import { createSourceRateLimits } from './source-rate-limits';
+import { startFailureError } from './start-failure';
 import { mediaType, publicUrl, toWebhookRequest } from './webhook-request';
 
 export interface ReceiverDeps {
@@ -152,11 +153,14 @@ export function createApp({
         { event, plan },
       );
     } catch (error) {
+      const answer = startFailureError(error, retryAfter);
       logger.error(
         { err: error, workflowId, source: source.name },
-        'Temporal did not accept the workflow start; answering 503 so the provider retries',
+        answer.status === 503
+          ? 'Temporal did not accept the workflow start; answering 503 so the provider retries'
+          : `Temporal refused the workflow start as invalid; answering ${answer.status} so the provider stops retrying`,
       );
-      throw new ServiceUnavailableError('the event could not be durably accepted; retry later', retryAfter);
+      throw answer;
     }
     ctx.status = 200;
     ctx.body = { status: outcome, workflowId };
