@@ -1,6 +1,7 @@
 import { isGrpcDeadlineError, isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { Middleware } from 'koa';
 import { MongoNetworkError, MongoServerSelectionError } from 'mongodb';
+import { answerHttpError, answerInternalError } from '../errors/answer-error';
 import { HttpError } from '../errors/http-errors';
 import type { Logger } from '../logging/logger';
 
@@ -18,9 +19,7 @@ export function adminErrorMiddleware(logger: Logger): Middleware {
       await next();
     } catch (error) {
       if (error instanceof HttpError) {
-        ctx.status = error.status;
-        ctx.set(error.headers);
-        ctx.body = { error: error.message };
+        answerHttpError(ctx, error);
         ctx.state.error = error.message;
         return;
       }
@@ -31,8 +30,7 @@ export function adminErrorMiddleware(logger: Logger): Middleware {
         ctx.state.error = `${down} unreachable: ${(error as Error).message}`;
         return;
       }
-      ctx.status = 500;
-      ctx.body = { error: 'internal error' };
+      answerInternalError(ctx);
       ctx.state.error = 'internal error';
       logger.error({ err: error, method: ctx.method, path: ctx.path }, 'unhandled admin error');
     }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { answerHttpError, answerInternalError } from '../errors/answer-error';
 import { HttpError, SignatureError } from '../errors/http-errors';
 import type { Logger } from '../logging/logger';
 import type { SignatureFailureCounter } from './signature-failures';
@@ -14,9 +15,7 @@ export function errorMiddleware(logger: Logger, signatureFailures: SignatureFail
       await next();
     } catch (error) {
       if (error instanceof HttpError) {
-        ctx.status = error.status;
-        ctx.set(error.headers);
-        ctx.body = { error: error.message };
+        answerHttpError(ctx, error);
         const source: string | undefined = ctx.params?.source;
         const reason = error instanceof SignatureError ? error.reason : undefined;
         if (reason && source) signatureFailures.increment(source, reason);
@@ -26,8 +25,7 @@ export function errorMiddleware(logger: Logger, signatureFailures: SignatureFail
         );
         return;
       }
-      ctx.status = 500;
-      ctx.body = { error: 'internal error' };
+      answerInternalError(ctx);
       logger.error({ err: error, method: ctx.method, path: ctx.path }, 'unhandled error');
     }
   };
