@@ -1042,8 +1042,13 @@ describe('bad input: a real receiver process under a corpus and random malformed
       eventsAtAttackSources: 0,
       noncesAtAttackSources: 0,
       bodies: 0,
-      workflowsAtTolerantSources: accepted.length,
     });
+    // Every acknowledged start exists. A correctly signed request whose answer was lost (the
+    // connection reset after the start, as a provider may see) may have started too: it is the
+    // provider's redelivery that is then answered `duplicate`. Nothing else starts a workflow.
+    const unanswered = sent.filter((s) => s.expect !== 'reject' && s.outcome.responses.length === 0).length;
+    expect(figures.workflowsAtTolerantSources).toBeGreaterThanOrEqual(accepted.length);
+    expect(figures.workflowsAtTolerantSources).toBeLessThanOrEqual(accepted.length + unanswered);
     expect(sent.filter((s) => s.expect === 'reject' && s.outcome.responses[0]?.status === 200).map((s) => s.label)).toEqual([]);
   });
 });
