@@ -960,7 +960,6 @@ describe('bad input: a real receiver process under a corpus and random malformed
       receiver.child.kill('SIGTERM');
       await receiver.exited;
     }
-    await mongo?.db(database).dropDatabase().catch(() => undefined);
     await mongo?.close();
   });
 

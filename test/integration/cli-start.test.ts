@@ -80,7 +80,6 @@ describe('hookflow start and hookflow send', () => {
 
   afterAll(async () => {
     if (start.exitCode === null) start.kill('SIGKILL');
-    await store?.db.dropDatabase().catch(() => undefined);
     await store?.close();
   });
 

@@ -50,7 +50,6 @@ describe('recordEvent re-executed for the same run or an older one', () => {
     store = await openStore(testEnv('mongoUri'), `test_record_${randomUUID().slice(0, 8)}`);
   });
   afterAll(async () => {
-    await store.db.dropDatabase();
     await store.close();
   });
 

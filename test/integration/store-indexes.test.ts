@@ -5,7 +5,6 @@ import { testEnv } from '../harness/test-env';
 describe('ensureIndexes(store)', () => {
   let stores: Store[] = [];
   afterAll(async () => {
-    await stores[0]?.db.dropDatabase();
     await Promise.all(stores.map((s) => s.close()));
   });
 
