@@ -13,7 +13,10 @@ export async function runReceiver(): Promise<number> {
   const logger = createLogger('hookflow-receiver');
   const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
   // Lazy: the receiver starts while MongoDB is down; only single-use tokens and large bodies need it.
-  const store = await openStore(config.mongodb.uri, config.mongodb.database, { lazy: true });
+  const store = await openStore(config.mongodb.uri, config.mongodb.database, {
+    lazy: true,
+    onRenewed: (reason) => logger.warn({ reason }, 'replaced the MongoDB client'),
+  });
   const nonces = createNonceStore(store.nonces);
   const purge = setInterval(() => {
     nonces.purgeExpired(new Date()).catch((error) => logger.warn({ err: error }, 'purging expired tokens failed'));

@@ -35,7 +35,9 @@ export async function runWorker(): Promise<number> {
     ...new Set(config.routes.flatMap((route) => route.actions.flatMap((a) => ('handler' in a ? [a.handler] : [])))),
   ];
   const handlers = loadHandlers(config.handlers, required);
-  const store = await openStore(config.mongodb.uri, config.mongodb.database);
+  const store = await openStore(config.mongodb.uri, config.mongodb.database, {
+    onRenewed: (reason) => logger.warn({ reason }, 'replaced the MongoDB client'),
+  });
   // A lazy client connection of its own, for /readyz and the backlog gauge: both keep answering
   // while Temporal is down, and it is never the connection the worker polls on.
   const client = Connection.lazy({ address });

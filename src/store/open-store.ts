@@ -1,8 +1,10 @@
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { BodyDocument, EventDocument } from './documents';
 import type { NonceDocument } from './nonce-store';
+import { renewingClient } from './renewing-client';
 
 export interface Store {
+  /** The client in use now: it is replaced if it gets stuck (see renewing-client.ts). */
   readonly client: MongoClient;
   readonly db: Db;
   readonly events: Collection<EventDocument>;
@@ -14,32 +16,48 @@ export interface Store {
 /**
  * Connect to MongoDB. With `lazy`, no connection is made until the first operation, so a
  * receiver can start (and answer 503 where it needs MongoDB) while the database is down.
+ * The database and collections given out follow the current client, so they keep working
+ * after a stuck client has been replaced.
  */
 export async function openStore(
   uri: string,
   database: string,
-  { lazy = false, monitorCommands = false }: { lazy?: boolean; monitorCommands?: boolean } = {},
+  {
+    lazy = false,
+    monitorCommands = false,
+    onRenewed,
+  }: { lazy?: boolean; monitorCommands?: boolean; onRenewed?: (reason: string) => void } = {},
 ): Promise<Store> {
-  // Every operation settles, whatever happens to the server: waiting for a pooled connection
-  // and waiting for a reply are both bounded (the driver's defaults wait forever). Under load,
-  // around a MongoDB restart, operations were seen never to settle: each held a local-activity
-  // slot of its worker for good, and the events queued behind them never ran.
-  const client = new MongoClient(uri, {
-    serverSelectionTimeoutMS: 5_000,
-    waitQueueTimeoutMS: 10_000,
-    socketTimeoutMS: 30_000,
-    monitorCommands,
+  const renewing = renewingClient({
+    // Every operation settles, whatever happens to the server: waiting for a pooled connection
+    // and waiting for a reply are both bounded (the driver's defaults wait forever).
+    create: () =>
+      new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, waitQueueTimeoutMS: 10_000, socketTimeoutMS: 30_000, monitorCommands }),
+    ...(onRenewed ? { onRenewed } : {}),
   });
-  if (!lazy) await client.connect();
-  const db = client.db(database);
+  if (!lazy) await renewing.current().connect();
+  const db = () => renewing.current().db(database);
   return {
-    client,
-    db,
-    events: db.collection<EventDocument>('events'),
-    bodies: db.collection<BodyDocument>('bodies'),
-    nonces: db.collection<NonceDocument>('nonces'),
-    close: () => client.close(),
+    get client() {
+      return renewing.current();
+    },
+    db: following(db),
+    events: following(() => db().collection<EventDocument>('events')),
+    bodies: following(() => db().collection<BodyDocument>('bodies')),
+    nonces: following(() => db().collection<NonceDocument>('nonces')),
+    close: () => renewing.close(),
   };
+}
+
+/** An object that forwards every property to what `current()` returns at the time of the call. */
+function following<T extends object>(current: () => T): T {
+  return new Proxy({} as T, {
+    get(_target, property) {
+      const target = current();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /** Indexes for the operator queries (by source/type/status and time) and the stale check. */
