@@ -1,0 +1,17 @@
+/**
+ * The handlers module of the measured hookflow workers: `noop` for (d), `io` for (e), whose
+ * wait stands for a call to another service.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Handlers } from '../src/handlers/types';
+
+/** How long the I/O-bound handler of (e) waits, as the benchmark issue (#6) sets it. */
+export const IO_WAIT_MS = 100;
+
+export const handlers: Handlers = {
+  noop: () => null,
+  io: async (_event, { signal }) => {
+    await sleep(IO_WAIT_MS, undefined, { signal });
+    return null;
+  },
+};

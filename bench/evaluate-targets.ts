@@ -1,0 +1,45 @@
+import type { BenchResults } from './bench-results';
+
+export interface TargetRow {
+  readonly figure: string;
+  readonly value: number;
+  readonly unit: string;
+  /** Absent: shown for information, no target. */
+  readonly target?: { readonly op: '>=' | '<='; readonly bound: number };
+  /** Absent when there is no target. */
+  readonly met?: boolean;
+}
+
+/** The targets of the benchmark issue, next to the figures they judge. Never throws for a miss. */
+export function evaluateTargets(results: BenchResults): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const add = (figure: string, value: number, unit: string, target?: TargetRow['target']) => {
+    if (!Number.isFinite(value)) return;
+    const met = target ? (target.op === '>=' ? value >= target.bound : value <= target.bound) : undefined;
+    rows.push({ figure, value: round(value), unit, ...(target ? { target, met } : {}) });
+  };
+  const { a, b, c, d, e } = results;
+  if (b && c) {
+    add('c/b throughput', c.perSecond / b.perSecond, 'x', { op: '>=', bound: 0.9 });
+    add('p99(c)/p99(b)', c.latencyMs.p99 / b.latencyMs.p99, 'x', { op: '<=', bound: 1.3 });
+  }
+  if (a && c) add('c/a throughput', c.perSecond / a.perSecond, 'x');
+  if (d) add('d/baseline (to succeeded)', d.hookflow.succeeded.perSecond / d.bare.closed.perSecond, 'x', { op: '>=', bound: 0.8 });
+  if (d) add('d/baseline (to workflow close)', d.hookflow.closed.perSecond / d.bare.closed.perSecond, 'x');
+  if (e && e.length >= 2) {
+    const [first, last] = [e[0], e[e.length - 1]];
+    add(`e${last.workers}/e${first.workers}`, last.succeeded.perSecond / first.succeeded.perSecond, 'x', { op: '>=', bound: 2.5 });
+  }
+  const receivers = [c?.memory, d?.hookflow.memory.receiver, ...(e ?? []).map((run) => run.memory.receiver)];
+  const workers = [...(d ? d.hookflow.memory.workers : []), ...(e ?? []).flatMap((run) => run.memory.workers)];
+  const peak = (all: ({ peakRssMb: number } | undefined)[]) => Math.max(...all.map((m) => m?.peakRssMb ?? -Infinity));
+  add('receiver peak RSS', peak(receivers), 'MB', { op: '<=', bound: 200 });
+  add('worker peak RSS', peak(workers), 'MB', { op: '<=', bound: 400 });
+  if (d?.bare.memory) add('bare worker peak RSS', d.bare.memory.peakRssMb, 'MB');
+  return rows;
+}
+
+/** Three significant digits: c/a is a small fraction, RSS hundreds of MB. */
+function round(value: number): number {
+  return Number(value.toPrecision(3));
+}

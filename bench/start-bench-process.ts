@@ -1,0 +1,80 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readPeakMemory, type PeakMemory } from './read-peak-memory';
+
+export interface BenchProcess {
+  readonly name: string;
+  readonly pid: number;
+  readonly logFile: string;
+  readonly exited: Promise<number | string>;
+  /** Memory as the kernel reports it now; read before stop(). */
+  memory(): PeakMemory | undefined;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<BenchProcess>();
+// An interrupted or crashed bench must not leave receivers and workers behind.
+process.on('exit', () => {
+  for (const child of running) process.kill(child.pid, 'SIGKILL');
+});
+
+/** Ready once the process has logged this JSON line's `msg`. */
+export function loggedMsg(msg: string): (logFile: string) => Promise<boolean> {
+  // Match the quoted msg, so a prefix of another message does not count.
+  const needle = `"msg":${JSON.stringify(msg)}`;
+  return async (logFile) => readFileSync(logFile, 'utf8').includes(needle);
+}
+
+/**
+ * Start `node <args>` with its output going straight to `logFile`, and resolve once `ready`
+ * says so. The bench process is not in the log path: it would otherwise spend CPU on every log
+ * line of the processes it measures, on the same two cores.
+ */
+export async function startBenchProcess(
+  name: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  logFile: string,
+  ready: (logFile: string) => Promise<boolean>,
+  timeoutMs = 90_000,
+): Promise<BenchProcess> {
+  const fd = openSync(logFile, 'a');
+  const child = spawn(process.execPath, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
+  closeSync(fd);
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('error', (error) => resolve(error.message));
+  });
+  const handle: BenchProcess = {
+    name,
+    pid: child.pid!,
+    logFile,
+    exited,
+    memory: () => readPeakMemory(child.pid!),
+    async stop(graceMs = 15_000) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+        await exited;
+        clearTimeout(timer);
+      }
+      running.delete(handle);
+    },
+  };
+  running.add(handle);
+  void exited.then(() => running.delete(handle));
+
+  const deadline = Date.now() + timeoutMs;
+  let gone: number | string | undefined;
+  void exited.then((code) => (gone = code));
+  while (!(await ready(logFile).catch(() => false))) {
+    if (gone !== undefined) throw new Error(`${name} exited (${gone}) before it was ready; see ${logFile}`);
+    if (Date.now() > deadline) {
+      await handle.stop();
+      throw new Error(`${name} was not ready within ${timeoutMs} ms; see ${logFile}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return handle;
+}
