@@ -82,7 +82,7 @@ export function createApp({
 
   const ops = createOpsHandler({
     readiness: createReadiness({
-      checks: { temporal: (ms) => pingTemporal(temporal.connection, ms), mongodb: (ms) => pingMongo(db, ms) },
+      checks: { temporal: (ms) => pingTemporal(temporal.connection, ms), mongodb: () => pingMongo(db) },
       phase: () => (stopping() ? 'stopping' : 'running'),
       logger,
     }),

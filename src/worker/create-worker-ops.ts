@@ -41,7 +41,7 @@ export function createWorkerOps({ connection, db, metrics, sdkMetricsUrl, phase,
   };
   return createOpsHandler({
     readiness: createReadiness({
-      checks: { temporal: (ms) => pingTemporal(connection, ms), mongodb: (ms) => pingMongo(db, ms) },
+      checks: { temporal: (ms) => pingTemporal(connection, ms), mongodb: () => pingMongo(db) },
       phase,
       logger,
     }),
