@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowExecutionDescription } from '@temporalio/client';
 import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { resolveConfig, type HookflowConfig } from '../../src/config/load-config';
@@ -67,6 +67,8 @@ export interface TestStack {
   currentWorker(): Worker | undefined;
   post(path: string, body: string | Buffer, headers?: Record<string, string>, method?: string): Promise<PostResult>;
   waitForStatus(workflowId: string, status: EventDocument['status'], timeoutMs?: number): Promise<EventDocument>;
+  /** The latest run of `workflowId` once Temporal reports it in `status` (`COMPLETED`, `FAILED`, ...). */
+  waitForWorkflow(workflowId: string, status: string, timeoutMs?: number): Promise<WorkflowExecutionDescription>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -146,6 +148,16 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       return waitUntil(
         `event ${workflowId} to be ${status}`,
         async () => (await store.events.findOne({ _id: workflowId, status })) ?? undefined,
+        { timeoutMs, intervalMs: 100 },
+      );
+    },
+    waitForWorkflow(workflowId, status, timeoutMs = 15_000) {
+      return waitUntil(
+        `workflow ${workflowId} ${status}`,
+        async () => {
+          const description = await client.workflow.getHandle(workflowId).describe();
+          return description.status.name === status ? description : undefined;
+        },
         { timeoutMs, intervalMs: 100 },
       );
     },

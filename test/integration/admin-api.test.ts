@@ -117,16 +117,6 @@ describe('admin API over real HTTP, on the real stack', () => {
     return `${source}:${id}`;
   }
 
-  const workflowStatus = (workflowId: string, status: string) =>
-    waitUntil(
-      `workflow ${workflowId} ${status}`,
-      async () => {
-        const description = await stack.client.workflow.getHandle(workflowId).describe();
-        return description.status.name === status ? description : undefined;
-      },
-      { timeoutMs: 15_000, intervalMs: 100 },
-    );
-
   const describeOrUndefined = (workflowId: string) =>
     stack.client.workflow
       .getHandle(workflowId)
@@ -193,7 +183,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     const id = await deliver('order.paid');
     const doc = await stack.waitForStatus(id, 'succeeded');
     // The only action's success write comes just before the workflow completes.
-    await workflowStatus(id, 'COMPLETED');
+    await stack.waitForWorkflow(id, 'COMPLETED');
     const { status, json } = await api('GET', eventPath(id));
     expect(status).toBe(200);
     expect(json.event).toMatchObject({
@@ -313,7 +303,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     flakyFixed = false;
     const id = await deliver('flaky.sync');
     const failed = await stack.waitForStatus(id, 'failed');
-    const firstRun = await workflowStatus(id, 'FAILED');
+    const firstRun = await stack.waitForWorkflow(id, 'FAILED');
     const shown = await api('GET', eventPath(id));
     expect(shown.json.temporal).toMatchObject({ status: 'FAILED', runId: firstRun.runId, failure: 'handler:flaky: not fixed yet' });
     expect(shown.json.event).toMatchObject({ status: 'failed', lastError: 'handler:flaky: not fixed yet', failedAction: 'handler:flaky' });
@@ -322,7 +312,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     const retried = await api('POST', eventPath(id, 'retry'), { reason: 'fixed the handler' });
     expect(retried).toMatchObject({ status: 200, json: { id, workflowId: id, started: true, ordered: false } });
     const succeeded = await stack.waitForStatus(id, 'succeeded');
-    const secondRun = await workflowStatus(id, 'COMPLETED');
+    const secondRun = await stack.waitForWorkflow(id, 'COMPLETED');
     expect(secondRun.runId).not.toBe(firstRun.runId);
     expect(succeeded).toMatchObject({
       runId: secondRun.runId,
@@ -365,7 +355,7 @@ describe('admin API over real HTTP, on the real stack', () => {
       actions: { 'handler:ok': { status: 'succeeded', result: { ok: true } } },
     });
     expect(Buffer.from(replay.rawBody!.buffer).equals(Buffer.from(original.rawBody!.buffer))).toBe(true);
-    await workflowStatus(`${id}#replay-1`, 'COMPLETED');
+    await stack.waitForWorkflow(`${id}#replay-1`, 'COMPLETED');
     expect(seen.get(`${id}#replay-1`)![0].payload).toEqual(original.payload);
 
     const second = await api('POST', eventPath(id, 'replay'), {});
@@ -377,7 +367,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     await stack.waitForStatus(`${id}#replay-3`, 'succeeded');
 
     expect(await stack.store.events.findOne({ _id: id })).toEqual(original);
-    expect((await workflowStatus(id, 'COMPLETED')).runId).toBe(original.runId);
+    expect((await stack.waitForWorkflow(id, 'COMPLETED')).runId).toBe(original.runId);
     const shown = await api('GET', eventPath(id));
     expect(shown.json.replays.map((r: { id: string }) => r.id)).toEqual([`${id}#replay-1`, `${id}#replay-2`, `${id}#replay-3`]);
     expect(shown.json.replays[0]).toMatchObject({ status: 'succeeded', replayOf: id });
@@ -398,7 +388,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     const ids = [];
     for (let i = 0; i < 3; i++) ids.push(await deliver('bulk.export')); // one by one: distinct receivedAt order
     const failed = await Promise.all(ids.map((id) => stack.waitForStatus(id, 'failed')));
-    const runs = await Promise.all(ids.map((id) => workflowStatus(id, 'FAILED')));
+    const runs = await Promise.all(ids.map((id) => stack.waitForWorkflow(id, 'FAILED')));
 
     expect(await api('POST', '/events/retry', { type: 'bulk.export' })).toMatchObject({ status: 400, json: { error: 'limit is required (1 to 1000)' } });
     expect((await api('POST', '/events/retry', { type: 'bulk.export', limit: 1001 })).status).toBe(400);
@@ -429,7 +419,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     for (const id of newestTwo) {
       expect(await stack.waitForStatus(id, 'succeeded')).toMatchObject({ intervention: { action: 'retry', reason: 'bulk fix' } });
       // The only action's success write comes just before the workflow completes.
-      await workflowStatus(id, 'COMPLETED');
+      await stack.waitForWorkflow(id, 'COMPLETED');
     }
     expect(await stack.store.events.findOne({ _id: ids[0] })).toEqual(failed[0]);
 
@@ -461,7 +451,7 @@ describe('admin API over real HTTP, on the real stack', () => {
 
     const terminated = await api('POST', eventPath(id, 'terminate'), { reason: 'stuck on a bad payload' });
     expect(terminated).toMatchObject({ status: 200, json: { id, status: 'terminated', runId: expect.any(String) } });
-    await workflowStatus(id, 'TERMINATED');
+    await stack.waitForWorkflow(id, 'TERMINATED');
     // The attempt in flight learns of it at its next heartbeat and stops; it writes nothing.
     await waitUntil('the handler to be aborted', async () => (stuckAborted.has(id) ? true : undefined), { timeoutMs: 10_000 });
     const doc = await stack.store.events.findOne({ _id: id });
@@ -502,7 +492,7 @@ describe('admin API over real HTTP, on the real stack', () => {
       actions: { 'handler:stuck': { status: 'cancelled' } },
       completedAt: expect.any(Date),
     });
-    await workflowStatus(id, 'CANCELLED');
+    await stack.waitForWorkflow(id, 'CANCELLED');
     expect((await api('POST', eventPath(id, 'cancel'), { reason: 'again' })).status).toBe(409);
     expect((await api('POST', eventPath('demo:no-such-event', 'cancel'), { reason: 'x' })).status).toBe(404);
 
@@ -526,7 +516,7 @@ describe('admin API over real HTTP, on the real stack', () => {
     await stack.waitForStatus(older.workflowId, 'failed');
     const newer = await send(now);
     await stack.waitForStatus(newer.workflowId, 'succeeded');
-    await workflowStatus(newer.workflowId, 'COMPLETED');
+    await stack.waitForWorkflow(newer.workflowId, 'COMPLETED');
 
     // A newer event of the key has succeeded: the retried older one is judged stale, as a
     // redelivery would be, because the retry goes through the key's queue.

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { PermanentError } from '../../src/handlers/permanent-error';
-import { waitUntil } from '../../src/stack/wait-until';
 import { startDestinationServer, type DestinationServer } from '../harness/destination-server';
 import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
 import { createTestStack, type TestStack } from '../harness/test-stack';
@@ -46,13 +45,6 @@ describe('forward actions: signed POSTs to an internal URL, retried by status', 
     await destination?.close();
   });
 
-  const workflowStatus = (workflowId: string, status: string) =>
-    waitUntil(
-      `workflow ${workflowId} ${status}`,
-      async () => ((await stack.client.workflow.getHandle(workflowId).describe()).status.name === status ? true : undefined),
-      { timeoutMs: 10_000 },
-    );
-
   test('503 twice then 200 → succeeded after 3 attempts, each signed and verified by the destination', async () => {
     destination.script('/flaky', [{ status: 503 }, { status: 503 }, { status: 200, body: '{"stored":true}' }]);
     const { id, body } = demoEvent('flaky.created');
@@ -94,7 +86,7 @@ describe('forward actions: signed POSTs to an internal URL, retried by status', 
     expect(doc.actions['forward:rejecting']).toMatchObject({ status: 'failed', attempts: 1 });
     expect(doc.lastError).toMatch(/forward to rejecting: HTTP 400.*unknown account/);
     expect(doc.lastError).not.toContain(destination.url);
-    await workflowStatus(`demo:${id}`, 'FAILED');
+    await stack.waitForWorkflow(`demo:${id}`, 'FAILED');
     expect(destination.requests('/rejecting')).toHaveLength(1);
   });
 
@@ -139,7 +131,7 @@ describe('forward actions: signed POSTs to an internal URL, retried by status', 
     expect(doc.actions['forward:ledger']).toMatchObject({ status: 'succeeded', attempts: 1, result: { status: 200 } });
     expect(doc.actions['handler:refuse']).toMatchObject({ status: 'failed', attempts: 1 });
     expect(destination.requests('/ledger').filter((r) => JSON.parse(r.body).id === id)).toHaveLength(1);
-    await workflowStatus(`demo:${id}`, 'FAILED');
+    await stack.waitForWorkflow(`demo:${id}`, 'FAILED');
   });
 
   test('fan-out where every action succeeds → succeeded, each action with its own record', async () => {

@@ -45,15 +45,6 @@ describe('retries, dead letters, heartbeats and cancellation', () => {
 
   afterAll(() => stack?.close());
 
-  const workflowStatus = (workflowId: string, status: string) =>
-    waitUntil(
-      `workflow ${workflowId} ${status}`,
-      async () => {
-        const description = await stack.client.workflow.getHandle(workflowId).describe();
-        return description.status.name === status ? description : undefined;
-      },
-      { timeoutMs: 10_000 },
-    );
 
   test('exhausted retries → failed document and Failed workflow; a redelivery re-runs it under the same ID', async () => {
     downstreamUp = false;
@@ -65,7 +56,7 @@ describe('retries, dead letters, heartbeats and cancellation', () => {
     expect(failed).toMatchObject({ attempts: 3, failedAction: 'handler:sync' });
     expect(failed.lastError).toMatch(/downstream is down/);
     expect(failed.actions['handler:sync']).toMatchObject({ status: 'failed', attempts: 3, error: 'Error: downstream is down' });
-    const firstRun = await workflowStatus(workflowId, 'FAILED');
+    const firstRun = await stack.waitForWorkflow(workflowId, 'FAILED');
 
     downstreamUp = true;
     const redelivery = await stack.post('/webhooks/demo', body, hmacHeaders(body, 'test-secret'));
@@ -74,7 +65,7 @@ describe('retries, dead letters, heartbeats and cancellation', () => {
     expect(succeeded).toMatchObject({ attempts: 1, actions: { 'handler:sync': { status: 'succeeded', result: { synced: true } } } });
     expect(succeeded.lastError).toBeUndefined();
     expect(succeeded.failedAction).toBeUndefined();
-    const secondRun = await workflowStatus(workflowId, 'COMPLETED');
+    const secondRun = await stack.waitForWorkflow(workflowId, 'COMPLETED');
     expect(secondRun.runId).not.toBe(firstRun.runId);
     expect(succeeded.runId).toBe(secondRun.runId);
     expect(await stack.store.events.countDocuments({ _id: workflowId })).toBe(1);
@@ -98,7 +89,7 @@ describe('retries, dead letters, heartbeats and cancellation', () => {
     expect(aborted.has(id)).toBe(true);
     expect(doc.actions['handler:stuck']).toMatchObject({ status: 'cancelled', attempts: 1 });
     expect(doc.completedAt).toBeInstanceOf(Date);
-    await workflowStatus(workflowId, 'CANCELLED');
+    await stack.waitForWorkflow(workflowId, 'CANCELLED');
   });
 
   test('a failed event reset in Temporal (to its first workflow task) runs again, its document following the new run', async () => {
@@ -107,7 +98,7 @@ describe('retries, dead letters, heartbeats and cancellation', () => {
     const workflowId = `demo:${id}`;
     await stack.post('/webhooks/demo', body, hmacHeaders(body, 'test-secret'));
     await stack.waitForStatus(workflowId, 'failed');
-    const failedRun = await workflowStatus(workflowId, 'FAILED');
+    const failedRun = await stack.waitForWorkflow(workflowId, 'FAILED');
 
     // What the UI's Reset (or `temporal workflow reset --type FirstWorkflowTask`) does.
     downstreamUp = true;
@@ -124,6 +115,6 @@ describe('retries, dead letters, heartbeats and cancellation', () => {
     const doc = await stack.waitForStatus(workflowId, 'succeeded');
     expect(doc.runId).toBe(runId);
     expect(doc.actions['handler:sync']).toMatchObject({ status: 'succeeded', attempts: 1 });
-    await workflowStatus(workflowId, 'COMPLETED');
+    await stack.waitForWorkflow(workflowId, 'COMPLETED');
   });
 });
