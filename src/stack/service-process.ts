@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 
 export interface ServiceProcess {
@@ -21,7 +21,8 @@ process.on('exit', () => {
 
 /**
  * Start a long-running child. Output goes to `logFile` (appended, so restarts keep history)
- * or is inherited by the parent when `logFile` is undefined.
+ * or is inherited by the parent when `logFile` is undefined. The file is the child's own
+ * stdout and stderr: the parent is not in the log path, so it spends nothing on a chatty server.
  */
 export function startService(
   name: string,
@@ -29,15 +30,15 @@ export function startService(
   args: readonly string[],
   options: { env?: NodeJS.ProcessEnv; logFile?: string; cwd?: string } = {},
 ): ServiceProcess {
-  let stdio: ('ignore' | 'inherit' | 'pipe')[] = ['ignore', 'inherit', 'inherit'];
-  if (options.logFile) stdio = ['ignore', 'pipe', 'pipe'];
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio });
+  let stdio: ['ignore', 'inherit' | number, 'inherit' | number] = ['ignore', 'inherit', 'inherit'];
+  let fd: number | undefined;
   if (options.logFile) {
     mkdirSync(path.dirname(options.logFile), { recursive: true });
-    const log = createWriteStream(options.logFile, { flags: 'a' });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    fd = openSync(options.logFile, 'a');
+    stdio = ['ignore', fd, fd];
   }
+  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio });
+  if (fd !== undefined) closeSync(fd); // the child holds its own copy
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (error) => resolve(error.message));
