@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { startService } from '../src/stack/service-process';
 import { readPeakMemory, type PeakMemory } from './read-peak-memory';
 
 export interface BenchProcess {
@@ -12,12 +12,6 @@ export interface BenchProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
 }
-
-const running = new Set<BenchProcess>();
-// An interrupted or crashed bench must not leave receivers and workers behind.
-process.on('exit', () => {
-  for (const child of running) process.kill(child.pid, 'SIGKILL');
-});
 
 /** Ready once the process has logged this JSON line's `msg`. */
 export function loggedMsg(msg: string): (logFile: string) => Promise<boolean> {
@@ -39,31 +33,17 @@ export async function startBenchProcess(
   ready: (logFile: string) => Promise<boolean>,
   timeoutMs = 90_000,
 ): Promise<BenchProcess> {
-  const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...args], { env: { ...process.env, ...env }, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const exited = new Promise<number | string>((resolve) => {
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
-    child.once('error', (error) => resolve(error.message));
-  });
+  // startService writes the output straight to the file, and kills the child if the bench exits.
+  const service = startService(name, process.execPath, args, { env: { ...process.env, ...env }, logFile });
+  const { child, exited } = service;
   const handle: BenchProcess = {
     name,
     pid: child.pid!,
     logFile,
     exited,
     memory: () => readPeakMemory(child.pid!),
-    async stop(graceMs = 15_000) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-        await exited;
-        clearTimeout(timer);
-      }
-      running.delete(handle);
-    },
+    stop: (graceMs = 15_000) => service.stop(graceMs),
   };
-  running.add(handle);
-  void exited.then(() => running.delete(handle));
 
   const deadline = Date.now() + timeoutMs;
   let gone: number | string | undefined;
