@@ -453,7 +453,7 @@ exports.handlers = {
   test("the SDK's log lines are hookflow's JSON lines, and an activity's carry its workflowId", async () => {
     // The SDK buffers its lines for up to 100 ms to order them with Core's.
     const broken = await waitUntil('the SDK to log the failed activity', async () => lines.find((line) => line.msg === 'Activity failed'), {
-      timeoutMs: 5_000,
+      timeoutMs: 15_000,
       intervalMs: 50,
     });
     expect(broken).toMatchObject({ name: 'hookflow-worker', level: 40, activityType: 'runAction', workflowId: expect.stringMatching(/^demo:/) });

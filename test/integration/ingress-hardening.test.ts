@@ -138,7 +138,7 @@ describe('ingress hardening: rate limit, IP allowlist, signature-failure counter
         stack.logs.some((l) => l.code === 'ERR_HTTP_REQUEST_TIMEOUT' && l.path === '/webhooks/demo')
           ? true
           : undefined,
-      { timeoutMs: 5_000, intervalMs: 50 },
+      { timeoutMs: 15_000, intervalMs: 50 },
     );
     await expectNothingStarted(id, 'demo');
   });
