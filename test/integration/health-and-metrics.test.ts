@@ -237,7 +237,7 @@ describe('receiver and worker: health, readiness and metrics', () => {
     try {
       for (const event of waiting) expect((await post(event.body)).json.status).toBe('accepted');
       // Temporal refreshes its estimate every few seconds, and it is an estimate: tasks of finished
-      // workflows may still be counted until they reach the head of the queue, never fewer.
+      // workflows may still be counted until they reach the head of the queue, so it can read more.
       await waitUntil(
         'a backlog of at least two workflow tasks',
         async () => {
