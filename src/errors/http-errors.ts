@@ -32,6 +32,8 @@ export type SignatureFailureReason =
   | 'timestamp_in_future'
   | 'body_hash_mismatch'
   | 'replayed_nonce'
+  /** A verified JWT whose iss or aud is not the configured one. */
+  | 'claim_mismatch'
   | 'no_matching_signature';
 
 export class SignatureError extends HttpError {

@@ -12,6 +12,8 @@ import { standardWebhooksProvider } from './standard-webhooks';
 import { stripeProvider } from './stripe';
 import { twilioProvider } from './twilio';
 import { zoomProvider } from './zoom';
+import { PRESETS } from './presets/catalog';
+import { presetProvider } from './presets/preset-provider';
 
 /** Every provider hookflow can verify, by the name a source's `provider` field uses. */
 export const providers: Readonly<Record<string, Provider<any>>> = {
@@ -28,6 +30,8 @@ export const providers: Readonly<Record<string, Provider<any>>> = {
   stripe: stripeProvider,
   twilio: twilioProvider,
   zoom: zoomProvider,
+  // Presets are data over shared schemes, validated here as the registry loads.
+  ...Object.fromEntries(PRESETS.map((preset) => [preset.name, presetProvider(preset)])),
 };
 
 export function providerNames(): string[] {

@@ -12,6 +12,8 @@ export interface WebhookRequest {
   readonly url: string;
   /** The media type without parameters, lower-cased (e.g. `application/json`). */
   readonly contentType: string;
+  /** The HTTP method; POST when absent. GET only reaches providers that list it in `methods`. */
+  readonly method?: string;
 }
 
 /** Parsed body: a JSON value, or form fields for `application/x-www-form-urlencoded`. */
@@ -46,10 +48,29 @@ export interface EventIdentity {
   readonly occurredAt?: Date;
 }
 
-/** A reply the provider expects instead of processing (Slack challenge, Zoom URL validation). */
+/**
+ * A reply the provider expects instead of processing (Slack challenge, Zoom URL validation), or
+ * the exact answer it expects to an accepted event (Adyen's `[accepted]`, Graph's 202).
+ */
 export interface HandshakeReply {
   readonly status: number;
-  readonly body: unknown;
+  /** JSON unless `contentType` says otherwise; a string with `text/plain` is sent as is. Absent: no body. */
+  readonly body?: unknown;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Values the operator must see (Notion's verification_token): logged at info with the handshake. */
+  readonly logged?: Readonly<Record<string, string>>;
+}
+
+/** A provider's handshake request, for `hookflow send --handshake`. */
+export interface HandshakeRequest {
+  readonly method: 'GET' | 'POST';
+  /** Appended to the source's URL (`?hub.mode=subscribe&...`). */
+  readonly query?: string;
+  readonly headers: Record<string, string>;
+  readonly body?: Buffer;
+  /** The answer the provider expects, so `send --handshake` can say whether it got it. */
+  readonly expect: { readonly status: number; readonly body?: string };
 }
 
 export interface SignedRequest {
@@ -62,6 +83,12 @@ export interface SignedRequest {
 
 export interface Provider<O = unknown> {
   readonly name: string;
+  /** HTTP methods the provider sends (Meta, Dropbox and Okta add GET for their handshakes); default POST. */
+  readonly methods?: readonly string[];
+  /** False for providers whose credentials live in options (`users`, `clientState`): `secrets` may be left out. */
+  readonly needsSecrets?: boolean;
+  /** Option fields holding credentials: `env:VAR` is resolved in them at load, and they are never logged. */
+  readonly secretOptions?: readonly string[];
   /** Schema of the provider-specific fields of a source's config. */
   readonly options: z.ZodType<O>;
   /** The provider's documented replay window in seconds, where it has a timestamp. */
@@ -79,8 +106,16 @@ export interface Provider<O = unknown> {
    * Must never throw anything else on malformed input.
    */
   verify(req: WebhookRequest, source: SourceSettings<O>, now: Date): Verification;
+  /**
+   * A handshake that carries its own proof, or needs none, and so is answered before (instead of)
+   * the signature check: Meta's GET with the verify token, Dropbox's GET echo, Graph's
+   * validationToken, WooCommerce's unsigned ping. Throws SignatureError for a forged one.
+   */
+  challenge?(req: WebhookRequest, source: SourceSettings<O>, now: Date): HandshakeReply | undefined;
   /** Answer the provider's endpoint handshake, if this request is one. Called after verify. */
   handshake?(req: WebhookRequest, payload: Payload, source: SourceSettings<O>): HandshakeReply | undefined;
+  /** The answer the provider expects to an accepted (or duplicate) event; default 200 with hookflow's JSON. */
+  answer?(result: { readonly outcome: 'accepted' | 'duplicate'; readonly workflowId: string }, payload: Payload): HandshakeReply;
   /** Read the event ID, type and time. Throws BadRequestError when the ID is missing. */
   identify(req: WebhookRequest, payload: Payload, source: SourceSettings<O>): EventIdentity;
   /** Build a request exactly as the provider would send it, for `hookflow send` and tests. */
@@ -88,6 +123,8 @@ export interface Provider<O = unknown> {
     input: { body: Buffer; contentType: string; url: string; secret: string; now: Date; eventType?: string },
     options: O,
   ): SignedRequest;
+  /** The provider's handshake as it sends it, for `hookflow send --handshake`; `secret` as for sign. */
+  handshakeRequest?(options: O, secret: string, now: Date): HandshakeRequest;
   /** A realistic sample event body for `hookflow send`. */
   sample(eventType: string | undefined, now: Date): { body: Buffer; contentType: string };
 }
