@@ -1,0 +1,106 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { PermanentError } from '../../src/handlers/permanent-error';
+import { waitUntil } from '../../src/stack/wait-until';
+import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
+import { createTestStack, type TestStack } from '../harness/test-stack';
+
+/**
+ * Issue #11: Temporal forgets a closed workflow after the namespace's retention; the event's
+ * record in MongoDB outlives it, and a redelivery must still be a duplicate. Retention is
+ * simulated as Temporal applies it: DeleteWorkflowExecution on the closed workflow.
+ */
+describe('dedup beyond Temporal retention', () => {
+  let stack: TestStack;
+  const runs = new Map<string, number>();
+  const count = (id: string) => runs.set(id, (runs.get(id) ?? 0) + 1);
+
+  beforeAll(async () => {
+    stack = await createTestStack({
+      sources: { demo: DEMO_SOURCE },
+      routes: [
+        { source: 'demo', events: ['order.*'], actions: [{ handler: 'record' }] },
+        { source: 'demo', events: ['doomed.*'], actions: [{ handler: 'doomed' }] },
+      ],
+      handlers: {
+        record: (event) => {
+          count(event.id);
+          return { ok: true };
+        },
+        doomed: (event) => {
+          count(event.id);
+          throw new PermanentError('cannot be processed');
+        },
+      },
+    });
+  });
+
+  afterAll(() => stack?.close());
+
+  /** What Temporal does to a closed workflow once the namespace's retention has passed. */
+  async function forget(workflowId: string): Promise<void> {
+    let status = '';
+    await waitUntil(
+      `Temporal to forget ${workflowId}`,
+      async () => {
+        try {
+          status = (await stack.client.workflow.getHandle(workflowId).describe()).status.name;
+        } catch (error) {
+          if (error instanceof WorkflowNotFoundError) return true;
+          throw error;
+        }
+        // Deletion is a background task on the server; asking again is idempotent.
+        await stack.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } });
+        return undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; last status ${status}`);
+    });
+  }
+
+  const duplicates = async () =>
+    (await stack.receiverMetrics.registry.getSingleMetric('hookflow_duplicate_webhooks_total')?.get())?.values.find(
+      (v) => v.labels.source === 'demo',
+    )?.value ?? 0;
+
+  test('a succeeded event whose workflow Temporal deleted is answered duplicate on every redelivery; the handler ran once', async () => {
+    const { id, body } = demoEvent('order.paid');
+    const workflowId = `demo:${id}`;
+    const headers = hmacHeaders(body, 'test-secret');
+    expect((await stack.post('/webhooks/demo', body, headers)).json).toEqual({ status: 'accepted', workflowId });
+    await stack.waitForWorkflow(workflowId, 'COMPLETED');
+    await stack.waitForStatus(workflowId, 'succeeded');
+    await forget(workflowId);
+
+    const before = await duplicates();
+    for (let i = 0; i < 4; i++) {
+      const answer = await stack.post('/webhooks/demo', body, headers);
+      expect(answer.status).toBe(200);
+      expect(answer.json).toEqual({ status: 'duplicate', workflowId });
+    }
+    expect((await duplicates()) - before).toBe(4);
+    // Nothing was started: Temporal still has no workflow under the ID.
+    await expect(stack.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    expect(runs.get(id)).toBe(1);
+    const doc = await stack.store.events.findOne({ _id: workflowId });
+    expect(doc?.status).toBe('succeeded');
+  });
+
+  test('a failed event whose workflow Temporal deleted runs again on redelivery, as before', async () => {
+    const { id, body } = demoEvent('doomed.created');
+    const workflowId = `demo:${id}`;
+    const headers = hmacHeaders(body, 'test-secret');
+    expect((await stack.post('/webhooks/demo', body, headers)).json.status).toBe('accepted');
+    await stack.waitForWorkflow(workflowId, 'FAILED');
+    await stack.waitForStatus(workflowId, 'failed');
+    await forget(workflowId);
+
+    const answer = await stack.post('/webhooks/demo', body, headers);
+    expect(answer.json).toEqual({ status: 'accepted', workflowId });
+    await stack.waitForWorkflow(workflowId, 'FAILED');
+    await waitUntil('the second run to reach the handler', async () => (runs.get(id) === 2 ? true : undefined), {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+  });
+});
