@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { Binary, type Collection, type UpdateFilter } from 'mongodb';
 import type { DestinationConfig } from '../src/config/load-config';
+import { actionErrorText, thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
 import { ForwardError } from '../src/forward/forward-error';
 import type { HandlerContext, HandlerEvent, Handlers } from '../src/handlers/types';
@@ -9,6 +10,7 @@ import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
 import { hasUnstorableKeys, storableHeaders } from '../src/store/storable';
 import type { ActionPlan, ActionStatus, EventStatus, ProcessWebhookInput } from '../src/types/webhook-event';
+import { failedAttemptOutcome } from './attempt-outcome';
 import { forwardBody, toHandlerEvent } from './handler-event';
 
 export interface ActivityDeps {
@@ -231,11 +233,21 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
         if (exclusive) metrics?.eventFinished('succeeded');
         return { result, attempt };
       } catch (error) {
-        const message = errorMessage(error);
+        const message = actionErrorText(action.name, errorMessage(error));
         // A cancelled activity must end with the CancelledFailure for Temporal to see it as such.
         const cancelled = ctx.cancellationSignal.aborted;
         const failure = cancelled ? (ctx.cancellationSignal.reason as Error) : toFailure(error, attempt);
-        outcome = cancelled ? 'cancelled' : isPermanent(failure) ? 'failed' : 'retrying';
+        outcome = failedAttemptOutcome({
+          cancelled,
+          nonRetryable: isPermanent(failure),
+          attempt,
+          maximumAttempts: ctx.info.retryPolicy?.maximumAttempts ?? action.retry.maximumAttempts,
+          retry: action.retry,
+          ...(failure instanceof ApplicationFailure && typeof failure.nextRetryDelay === 'number' ? { nextRetryDelayMs: failure.nextRetryDelay } : {}),
+          scheduledAtMs: ctx.info.scheduledTimestampMs,
+          scheduleToCloseMs: ctx.info.scheduleToCloseTimeoutMs,
+          nowMs: Date.now(),
+        });
         if (superseded()) throw failure;
         await record({
           $set: {
@@ -350,7 +362,7 @@ function toFailure(error: unknown, attempt: number): ApplicationFailure {
   }
   if (error instanceof ForwardError) {
     return ApplicationFailure.create({
-      message: error.message,
+      message: error.detail,
       type: 'ForwardError',
       nonRetryable: !error.retryable,
       details,
@@ -371,9 +383,8 @@ function isPermanent(failure: Error): boolean {
   return failure instanceof ApplicationFailure && failure.nonRetryable === true;
 }
 
-/** hookflow's own errors read well alone; anyone else's keep their class (`TypeError: ...`). */
+/** What went wrong, before the action's name is put in front (src/errors/action-error-text.ts). */
 function errorMessage(error: unknown): string {
-  if (error instanceof ForwardError || error instanceof ApplicationFailure) return error.message;
-  if (error instanceof Error) return error.name === 'PermanentError' ? error.message : `${error.name}: ${error.message}`;
-  return String(error);
+  if (error instanceof ForwardError) return error.detail;
+  return thrownMessage(error);
 }

@@ -8,6 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
+import { actionErrorText } from '../src/errors/action-error-text';
 import type { ActionPlan, ProcessWebhookInput, RetryPlan } from '../src/types/webhook-event';
 
 /**
@@ -76,7 +77,7 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
       }
       return { status: 'succeeded', results: { [action.name]: result } };
     } catch (error) {
-      return fail(workflowId, [{ action: action.name, reason: error }], { [action.name]: actionUpdate(error) });
+      return fail(workflowId, [{ action: action.name, reason: error }], { [action.name]: actionUpdate(action.name, error) });
     }
   }
 
@@ -102,7 +103,7 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
           },
           (reason: unknown) => {
             failures.push({ action: action.name, reason });
-            settle(action.name, actionUpdate(reason));
+            settle(action.name, actionUpdate(action.name, reason));
           },
         ),
     ),
@@ -120,7 +121,7 @@ interface Failure {
 
 /** Record the failure (or cancellation), then end the workflow Failed (or Cancelled). */
 async function fail(workflowId: string, failures: Failure[], actions: Record<string, ActionUpdate>): Promise<never> {
-  const error = failures.map((f) => `${f.action}: ${failureMessage(f.reason)}`).join('; ');
+  const error = failures.map((f) => actionErrorText(f.action, failureMessage(f.reason))).join('; ');
   const cancelled = failures.find((f) => isCancellation(f.reason));
   // Recorded even though the workflow is being cancelled, hence the non-cancellable scope.
   await CancellationScope.nonCancellable(() =>
@@ -135,13 +136,13 @@ async function fail(workflowId: string, failures: Failure[], actions: Record<str
 }
 
 /** A fan-out action's failure as recorded; the attempt count travels in the failure's details. */
-function actionUpdate(reason: unknown): ActionUpdate {
+function actionUpdate(name: string, reason: unknown): ActionUpdate {
   if (isCancellation(reason)) return { status: 'cancelled' };
   const cause = reason instanceof ActivityFailure ? reason.cause : undefined;
   const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
   return {
     status: 'failed',
-    error: failureMessage(reason),
+    error: actionErrorText(name, failureMessage(reason)),
     ...(typeof details?.attempt === 'number' ? { attempts: details.attempt } : {}),
   };
 }

@@ -27,12 +27,18 @@ export class ForwardError extends Error {
   readonly status?: number;
   /** From the response's Retry-After, when it had a usable one. */
   readonly retryAfterMs?: number;
+  /**
+   * What went wrong, without the destination: where the action's name already says it
+   * (`forward:billing: HTTP 503 Service Unavailable`), the message would repeat it.
+   */
+  readonly detail: string;
 
   constructor(
     message: string,
-    details: { reason: ForwardFailureReason; retryable: boolean; status?: number; retryAfterMs?: number },
+    details: { reason: ForwardFailureReason; retryable: boolean; status?: number; retryAfterMs?: number; detail?: string },
   ) {
     super(message);
+    this.detail = details.detail ?? message;
     this.reason = details.reason;
     this.retryable = details.retryable;
     this.status = details.status;
@@ -40,20 +46,16 @@ export class ForwardError extends Error {
   }
 
   static timeout(destination: string, timeoutMs: number): ForwardError {
-    return new ForwardError(`forward to ${destination} timed out after ${timeoutMs} ms`, {
-      reason: 'timeout',
-      retryable: true,
-    });
+    const detail = `timed out after ${timeoutMs} ms`;
+    return new ForwardError(`forward to ${destination} ${detail}`, { reason: 'timeout', retryable: true, detail });
   }
 
   /** `error` is what fetch rejected with; its code is buried in `cause` (and `errors` for both IP families). */
   static unreachable(destination: string, error: unknown): ForwardError {
     const code = errorCode(error);
     const what = code !== undefined && CONNECT_CODES.has(code) ? 'cannot connect' : 'connection failed';
-    return new ForwardError(`forward to ${destination}: ${what} (${code ?? 'no error code'})`, {
-      reason: 'unreachable',
-      retryable: true,
-    });
+    const detail = `${what} (${code ?? 'no error code'})`;
+    return new ForwardError(`forward to ${destination}: ${detail}`, { reason: 'unreachable', retryable: true, detail });
   }
 
   static httpStatus(
@@ -62,16 +64,14 @@ export class ForwardError extends Error {
     retry: { retryable: boolean; retryAfterMs?: number },
   ): ForwardError {
     const snippet = response.body.replace(/\s+/g, ' ').trim().slice(0, MESSAGE_BODY_CHARS);
-    const message = `forward to ${destination}: ${statusLine(response)}${snippet ? `: ${snippet}` : ''}`;
-    return new ForwardError(message, { reason: 'status', status: response.status, ...retry });
+    const detail = `${statusLine(response)}${snippet ? `: ${snippet}` : ''}`;
+    return new ForwardError(`forward to ${destination}: ${detail}`, { reason: 'status', status: response.status, ...retry, detail });
   }
 
   /** The Location header is left out on purpose: it is a URL, and may carry a token too. */
   static redirect(destination: string, response: { status: number; statusText: string }): ForwardError {
-    const message =
-      `forward to ${destination}: ${statusLine(response)}; redirects are not followed, ` +
-      'so configure the URL it redirects to';
-    return new ForwardError(message, { reason: 'redirect', status: response.status, retryable: false });
+    const detail = `${statusLine(response)}; redirects are not followed, so configure the URL it redirects to`;
+    return new ForwardError(`forward to ${destination}: ${detail}`, { reason: 'redirect', status: response.status, retryable: false, detail });
   }
 }
 

@@ -114,7 +114,7 @@ describe('hookflow events (CLI) against a running admin API', () => {
     expect(text.stdout).toMatch(/status\s+FAILED/);
     expect(text.stdout).toMatch(/failure\s+handler:flaky: downstream refused it/);
     expect(text.stdout).toContain(`/namespaces/default/workflows/${encodeURIComponent(failedId)}`);
-    expect(text.stdout).toMatch(/handler:flaky\s+failed\s+1\s+downstream refused it/);
+    expect(text.stdout).toMatch(/handler:flaky\s+failed\s+1\s+handler:flaky: downstream refused it/);
     expect(text.stdout).toContain('"type": "sync.requested"');
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ event: { id: failedId, status: 'failed' }, temporal: { status: 'FAILED' } });

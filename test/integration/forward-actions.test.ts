@@ -59,7 +59,7 @@ describe('forward actions: signed POSTs to an internal URL, retried by status', 
       attempts: 3,
       result: { status: 200, body: '{"stored":true}' },
     });
-    expect(doc.lastError).toMatch(/forward to flaky: HTTP 503/);
+    expect(doc.lastError).toMatch(/^forward:flaky: HTTP 503/);
 
     const requests = destination.requests('/flaky');
     expect(requests).toHaveLength(3);
@@ -84,7 +84,7 @@ describe('forward actions: signed POSTs to an internal URL, retried by status', 
     const doc = await stack.waitForStatus(`demo:${id}`, 'failed');
     expect(doc).toMatchObject({ attempts: 1, failedAction: 'forward:rejecting' });
     expect(doc.actions['forward:rejecting']).toMatchObject({ status: 'failed', attempts: 1 });
-    expect(doc.lastError).toMatch(/forward to rejecting: HTTP 400.*unknown account/);
+    expect(doc.lastError).toMatch(/^forward:rejecting: HTTP 400.*unknown account/);
     expect(doc.lastError).not.toContain(destination.url);
     await stack.waitForWorkflow(`demo:${id}`, 'FAILED');
     expect(destination.requests('/rejecting')).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('forward actions: signed POSTs to an internal URL, retried by status', 
 
     const doc = await stack.waitForStatus(`demo:${id}`, 'succeeded');
     expect(doc.attempts).toBe(2);
-    expect(doc.lastError).toMatch(/forward to slow timed out after 500 ms/);
+    expect(doc.lastError).toBe('forward:slow: timed out after 500 ms');
     const requests = destination.requests('/slow');
     expect(requests).toHaveLength(2);
     expect(requests[1].headers.authorization).toBe('Bearer internal-token');

@@ -35,4 +35,12 @@ describe('ForwardError', () => {
     expect(error.message).toBe('forward to billing: HTTP 502 Bad Gateway');
     expect(error).toBeInstanceOf(Error);
   });
+
+  test('detail says what went wrong without the destination, which the action name already gives', () => {
+    expect(ForwardError.timeout('billing', 500)).toMatchObject({ message: 'forward to billing timed out after 500 ms', detail: 'timed out after 500 ms' });
+    expect(ForwardError.unreachable('billing', fetchFailed(withCode('x', 'ECONNREFUSED'))).detail).toBe('cannot connect (ECONNREFUSED)');
+    const status = ForwardError.httpStatus('billing', { status: 400, statusText: 'Bad Request', body: 'no such account' }, { retryable: false });
+    expect(status).toMatchObject({ message: 'forward to billing: HTTP 400 Bad Request: no such account', detail: 'HTTP 400 Bad Request: no such account' });
+    expect(ForwardError.redirect('billing', { status: 301, statusText: '' }).detail).toMatch(/^HTTP 301 Moved Permanently; redirects are not followed/);
+  });
 });
