@@ -7,6 +7,7 @@ import type { RateLimit } from '../receiver/token-bucket';
 import { ConfigError } from './config-error';
 import { env, secretFromEnv } from './env';
 import { checkStandardWebhookSecret } from '../forward/standard-webhook-signature';
+import { resolveReconcileSettings, type ReconcileSettings } from '../reconcile/reconcile-settings';
 import {
   COMMON_SOURCE_KEYS,
   configSchema,
@@ -25,6 +26,8 @@ export interface SourceConfig {
   readonly rateLimit?: RateLimit;
   /** Absent: any address may deliver. */
   readonly allowIps?: IpAllowList;
+  /** The provider's API for `hookflow reconcile` and its schedule (stripe, github). */
+  readonly reconcile?: ReconcileSettings;
 }
 
 /** A forward target with its `env:` references resolved. Secrets stay on the worker. */
@@ -50,6 +53,8 @@ export interface HookflowConfig {
   readonly routes: readonly RouteConfig[];
   readonly destinations: ReadonlyMap<string, DestinationConfig>;
   readonly ordering: RawConfig['ordering'];
+  /** How long payloads and records are kept (src/retention/). */
+  readonly retention: RawConfig['retention'];
 }
 
 export function defaultConfigPath(): string {
@@ -102,6 +107,7 @@ export function resolveConfig(json: unknown, configPath: string): HookflowConfig
     routes: raw.routes,
     destinations,
     ordering: raw.ordering,
+    retention: raw.retention,
   };
 }
 
@@ -176,15 +182,27 @@ function resolveSource(name: string, source: RawConfig['sources'][string], raw: 
     );
   }
   const specific = Object.fromEntries(Object.entries(source).filter(([key]) => !COMMON_SOURCE_KEYS.includes(key)));
+  // Credentials in options (`users`, `verifyToken`, `clientState`) may be `env:VAR` too.
+  for (const field of provider.secretOptions ?? []) {
+    const value = specific[field];
+    if (typeof value === 'string') specific[field] = resolveSecret(value, [...at, field]);
+    else if (Array.isArray(value)) specific[field] = value.map((v, i) => (typeof v === 'string' ? resolveSecret(v, [...at, field, i]) : v));
+  }
   const options = provider.options.safeParse(specific);
   if (!options.success) throw ConfigError.fromZod(options.error, at);
 
-  const secrets = source.secrets.map((secret, i) => resolveSecret(secret, [...at, 'secrets', i]));
+  if (!source.secrets && provider.needsSecrets !== false) throw invalid([...at, 'secrets'], 'required: a list of at least one secret');
+  const secrets = (source.secrets ?? []).map((secret, i) => resolveSecret(secret, [...at, 'secrets', i]));
   secrets.forEach((secret, i) => {
     const problem = provider.checkSecret?.(secret);
     if (problem) throw invalid([...at, 'secrets', i], problem);
   });
 
+  const reconcile = resolveReconcileSettings(
+    source,
+    (value, field) => resolveSecret(value, [...at, field]),
+    (field, problem) => invalid([...at, field], problem),
+  );
   return {
     name,
     provider,
@@ -196,6 +214,7 @@ function resolveSource(name: string, source: RawConfig['sources'][string], raw: 
     maxBodyBytes: source.maxBodyBytes ?? raw.server.maxBodyBytes,
     ...(source.rateLimit ? { rateLimit: source.rateLimit } : {}),
     ...(source.allowIps ? { allowIps: allowList(source.allowIps, at) } : {}),
+    ...(reconcile ? { reconcile } : {}),
   };
 }
 

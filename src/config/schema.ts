@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { durationProblem, parseDuration } from './duration';
 
 /** MongoDB refuses documents over 16 MiB, and a body is stored whole in one. */
 const MAX_BODY_BYTES = 16_000_000;
@@ -8,10 +9,17 @@ const maxBodyBytes = z
   .positive()
   .max(MAX_BODY_BYTES, `at most ${MAX_BODY_BYTES}: MongoDB documents are limited to 16 MiB`);
 
+/** `90s`, `30m`, `72h`, `7d`, read as milliseconds. */
+const duration = z
+  .string()
+  .refine((text) => durationProblem(text) === undefined, { error: (issue) => durationProblem(String(issue.input)) })
+  .transform(parseDuration);
+
 /** Fields every source has; the rest of a source's object belongs to its provider. */
 export const commonSourceFields = {
   provider: z.string().min(1),
-  secrets: z.array(z.string().min(1)).min(1),
+  /** Optional only for providers whose credentials are options (basic's `users`, microsoft-graph's `clientState`). */
+  secrets: z.array(z.string().min(1)).min(1).optional(),
   /** Replay window in seconds; defaults to the provider's documented window. */
   toleranceSeconds: z.number().int().positive().optional(),
   /** Largest body accepted for this source. */
@@ -27,6 +35,33 @@ export const commonSourceFields = {
    * everything, which is never what is meant.
    */
   allowIps: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The provider's API, for reconciliation (src/reconcile/): stripe's `apiKey`, github's
+   * `apiToken` and `hook`; `apiUrl` points either elsewhere (a proxy, a test server). Values may
+   * be `env:VAR`. Checked per provider in load-config.
+   */
+  apiKey: z.string().min(1).optional(),
+  apiToken: z.string().min(1).optional(),
+  apiUrl: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).optional(),
+  hook: z
+    .union(
+      [
+        z.object({ owner: z.string().min(1), repo: z.string().min(1), id: z.number().int().positive() }).strict(),
+        z.object({ app: z.literal(true) }).strict(),
+      ],
+      { error: 'a hook is { "owner", "repo", "id" } (a repository hook) or { "app": true } (the GitHub App\'s hook)' },
+    )
+    .optional(),
+  /** A Temporal Schedule that reconciles the source `every` so often over the last `lookback`. */
+  reconcile: z
+    .object({
+      every: duration.optional(),
+      lookback: duration.default(72 * 3_600_000),
+      /** github: feed the missing deliveries' payloads (default), or ask GitHub to redeliver them. */
+      mode: z.enum(['feed', 'redeliver']).default('feed'),
+    })
+    .strict()
+    .optional(),
 };
 /** Derived, so a new common field is stripped before the provider's strict option schema sees it. */
 export const COMMON_SOURCE_KEYS = Object.keys(commonSourceFields);
@@ -139,6 +174,11 @@ export const configSchema = z
         namespace: z.string().default('default'),
         taskQueue: z.string().default('hookflow'),
         uiUrl: z.string().default('http://127.0.0.1:8233'),
+        /**
+         * Days Temporal keeps a closed workflow, set on the namespace by the embedded stack and
+         * docker-compose: within it Temporal deduplicates too; the event record does beyond it.
+         */
+        retentionDays: z.number().int().min(1).default(7),
       })
       .strict()
       .prefault({}),
@@ -188,6 +228,26 @@ export const configSchema = z
       z.object(commonSourceFields).passthrough(),
     ),
     routes: z.array(routeSchema).default([]),
+    /**
+     * What is kept of each event, and for how long (src/retention/): after `days` its payload,
+     * raw body, claim-checked body and headers are purged; the small record (ID, source, type,
+     * status, times, attempts) stays until `keepRecordDays`, so deduplication and the audit
+     * trail outlive the payload. A Temporal Schedule purges `every` so often, `batchSize`
+     * documents at a time.
+     */
+    retention: z
+      .object({
+        days: z.number().positive().default(30),
+        keepRecordDays: z.number().positive().default(90),
+        every: duration.default(3_600_000),
+        batchSize: z.number().int().positive().max(5_000).default(500),
+      })
+      .strict()
+      .refine((retention) => retention.keepRecordDays >= retention.days, {
+        message: 'must be at least retention.days: the record outlives the payload',
+        path: ['keepRecordDays'],
+      })
+      .prefault({}),
   })
   .strict();
 

@@ -26,11 +26,19 @@ export type Acceptance =
     };
 
 /**
- * Verify, then parse, then identify: the trust boundary in one pure function.
+ * Step 3: answer a self-proving handshake, or verify, then parse, then identify: the trust
+ * boundary in one pure function.
  * Throws SignatureError (401) or BadRequestError (400); never touches Temporal or MongoDB.
  */
 export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Date): Acceptance {
   const { provider, settings } = source;
+  // A handshake that carries its own proof (or needs none) is answered instead of verified.
+  const challenge = provider.challenge?.(req, settings, now);
+  if (challenge) return { kind: 'handshake', reply: challenge };
+  // GET is allowed only for a provider's handshake; it carries no event to verify.
+  if ((req.method ?? 'POST') !== 'POST') {
+    throw new BadRequestError(`${req.method} is answered only for the provider's handshake, and this is not one`);
+  }
   const { secretIndex, nonce } = provider.verify(req, settings, now);
   const payload = parsePayload(req);
   const reply = provider.handshake?.(req, payload, settings);

@@ -3,13 +3,7 @@ import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { Db } from 'mongodb';
 import type { HookflowConfig } from '../config/load-config';
-import {
-  ForbiddenError,
-  MethodNotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-  UnsupportedMediaTypeError,
-} from '../errors/http-errors';
+import { NotFoundError } from '../errors/http-errors';
 import { createOpsHandler } from '../health/create-ops-handler';
 import { createReadiness } from '../health/create-readiness';
 import { pingMongo } from '../health/ping-mongo';
@@ -17,19 +11,18 @@ import { pingTemporal } from '../health/ping-temporal';
 import type { Logger } from '../logging/logger';
 import { createReceiverMetrics, type ReceiverMetrics } from '../metrics/create-receiver-metrics';
 import { measureDeliveries, type DeliveryState } from '../metrics/measure-deliveries';
-import { FORM_TYPE, JSON_TYPE } from '../providers/payload';
-import { resolvePlan } from '../routing/resolve-plan';
 import type { BodyStore } from '../store/body-store';
 import type { NonceStore } from '../store/nonce-store';
-import { startProcessing } from '../temporal/start-processing';
-import type { EventBody } from '../types/webhook-event';
 import { acceptWebhook } from './accept-webhook';
-import { claimNonce } from './claim-nonce';
+import { admitRequest } from './admit-request';
+import { answerEvent } from './answer-event';
+import { answerHandshake } from './answer-handshake';
+import { checkRecorded } from './check-recorded';
 import { errorMiddleware } from './error-middleware';
-import { readBody } from './read-body';
+import { planEvent } from './plan-event';
+import { readRequest } from './read-request';
 import { createSourceRateLimits } from './source-rate-limits';
-import { startFailureError } from './start-failure';
-import { mediaType, publicUrl, toWebhookRequest } from './webhook-request';
+import { startEvent } from './start-event';
 
 export interface ReceiverDeps {
   readonly config: HookflowConfig;
@@ -49,15 +42,10 @@ export interface ReceiverDeps {
   readonly stopping?: () => boolean;
 }
 
-const SUPPORTED_TYPES = [JSON_TYPE, FORM_TYPE];
-
-function isSupported(type: string): boolean {
-  return SUPPORTED_TYPES.includes(type) || (type.startsWith('application/') && type.endsWith('+json'));
-}
-
 /**
- * The receiver: a thin Koa shell around acceptWebhook and startProcessing. It answers 2xx only
- * after Temporal has durably accepted the workflow start.
+ * The receiver: a thin Koa shell around a pipeline of named steps (admit, read, verify, answer a
+ * handshake, plan, start, answer). It answers 2xx only after Temporal has durably accepted the
+ * workflow start.
  */
 export function createApp({
   config,
@@ -102,73 +90,16 @@ export function createApp({
     logger.debug({ method: ctx.method, path: ctx.path, ip: ctx.ip }, 'request started');
     const source = config.sources.get(ctx.params.source);
     if (!source) throw new NotFoundError(`no source named ${JSON.stringify(ctx.params.source)}`);
-    // Everything before readBody is decided on headers alone, so a refused sender costs no body
-    // read, no signature check and no Temporal call. The allowlist comes before the rate limit
-    // so strangers cannot spend the tokens of the provider the source exists for.
-    if (source.allowIps && !source.allowIps.allows(ctx.ip)) {
-      throw new ForbiddenError(`address ${ctx.ip || '(unknown)'} may not deliver to this source`);
-    }
-    if (ctx.method !== 'POST') throw new MethodNotAllowedError(['POST']);
-    const type = mediaType(ctx.get('content-type'));
-    if (!isSupported(type)) throw new UnsupportedMediaTypeError(ctx.get('content-type') || undefined, SUPPORTED_TYPES);
-    // Last of the cheap checks, so only requests whose body would be read spend a token.
-    rateLimits.take(source.name);
-
-    const rawBody = await readBody(ctx.req, source.maxBodyBytes);
+    // The request's path, one named step each (src/receiver/): a step is one call inserted here.
+    admitRequest(ctx, source, rateLimits);
+    const request = await readRequest(ctx, source, config.server.publicUrl);
     const received = now();
-    const request = toWebhookRequest(ctx, rawBody, publicUrl(ctx, config.server.publicUrl));
     const accepted = acceptWebhook(source, request, received);
-    if (accepted.kind === 'handshake') {
-      ctx.status = accepted.reply.status;
-      ctx.body = accepted.reply.body as Koa.Context['body'];
-      ctx.state.answered = 'handshake';
-      logger.info({ source: source.name }, 'answered provider handshake');
-      return;
-    }
-
-    const { workflowId } = accepted.event;
-    const retryAfter = config.server.retryAfterSeconds;
-    if (accepted.nonce !== undefined) {
-      const { toleranceSeconds } = source.settings;
-      await claimNonce(nonces, source.name, accepted.nonce, workflowId, toleranceSeconds, received, retryAfter, logger);
-    }
-    let body: EventBody;
-    if (rawBody.length > config.server.claimCheckBytes) {
-      try {
-        body = await bodies.put(rawBody);
-      } catch (error) {
-        logger.error({ err: error, workflowId, source: source.name }, 'cannot store the large body; answering 503');
-        throw new ServiceUnavailableError('the event could not be durably accepted; retry later', retryAfter);
-      }
-    } else {
-      body = { kind: 'inline', payload: accepted.payload, rawBase64: rawBody.toString('base64') };
-    }
-    const event = { ...accepted.event, body };
-    const plan = resolvePlan(config, source.name, event.type, accepted.payload);
-    let outcome;
-    try {
-      outcome = await startProcessing(
-        temporal,
-        { taskQueue: config.temporal.taskQueue, ackTimeoutMs: config.server.ackTimeoutMs, ordering: config.ordering },
-        { event, plan },
-      );
-    } catch (error) {
-      const answer = startFailureError(error, retryAfter);
-      logger.error(
-        { err: error, workflowId, source: source.name },
-        answer.status === 503
-          ? 'Temporal did not accept the workflow start; answering 503 so the provider retries'
-          : `Temporal refused the workflow start as invalid; answering ${answer.status} so the provider stops retrying`,
-      );
-      throw answer;
-    }
-    ctx.status = 200;
-    ctx.body = { status: outcome, workflowId };
-    ctx.state.answered = outcome;
-    logger.info(
-      { workflowId, source: source.name, type: event.type, outcome, ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}) },
-      `event ${outcome}`,
-    );
+    if (accepted.kind === 'handshake') return answerHandshake(ctx, source.name, accepted.reply, logger);
+    const input = await planEvent({ config, nonces, bodies, logger }, source, accepted, request.rawBody, received);
+    // A record that says the event already ran makes it a duplicate even after Temporal forgot it.
+    const outcome = (await checkRecorded(db, input.event.workflowId, logger)) ?? (await startEvent({ config, temporal, logger }, input));
+    answerEvent(ctx, source, input, outcome, accepted.payload, logger);
   });
 
   // Koa emits 'error' only for what errorMiddleware could not answer because the socket is gone:

@@ -27,5 +27,11 @@ export function publicUrl(ctx: Context, publicBase: string | undefined): string 
 }
 
 export function toWebhookRequest(ctx: Context, rawBody: Buffer, url: string): WebhookRequest {
-  return { rawBody, headers: flattenHeaders(ctx.req.headers), url, contentType: mediaType(ctx.get('content-type')) };
+  return {
+    rawBody,
+    headers: flattenHeaders(ctx.req.headers),
+    url,
+    contentType: mediaType(ctx.get('content-type')),
+    method: ctx.method,
+  };
 }
