@@ -65,6 +65,7 @@ export async function startStack(argv: string[]): Promise<number> {
         uiPort,
         dbFile: path.join(data, 'temporal.sqlite'),
         namespace: config.temporal.namespace,
+        retentionDays: config.temporal.retentionDays,
         logFile: path.join(logs, 'temporal.log'),
         log: say,
       });

