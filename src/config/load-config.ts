@@ -194,7 +194,7 @@ function resolveSource(name: string, source: RawConfig['sources'][string], raw: 
   if (!source.secrets && provider.needsSecrets !== false) throw invalid([...at, 'secrets'], 'required: a list of at least one secret');
   const secrets = (source.secrets ?? []).map((secret, i) => resolveSecret(secret, [...at, 'secrets', i]));
   secrets.forEach((secret, i) => {
-    const problem = provider.checkSecret?.(secret);
+    const problem = provider.checkSecret?.(secret, options.data);
     if (problem) throw invalid([...at, 'secrets', i], problem);
   });
 

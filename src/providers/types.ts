@@ -97,7 +97,7 @@ export interface Provider<O = unknown> {
    * Check one configured secret at config load; return why it is unusable, or undefined.
    * For keys with a format (sendgrid's public keys), so a typo fails at start, not per request.
    */
-  checkSecret?(secret: string): string | undefined;
+  checkSecret?(secret: string, options: O): string | undefined;
   /** Headers that carry signatures or credentials (lower-case): never stored or logged. */
   secretHeaders(options: O): readonly string[];
   /**
