@@ -25,8 +25,11 @@ export interface ActivityDeps {
 }
 
 export interface RecordedEvent {
-  /** `processing` when the actions should run; `ignored` and `stale` are final. */
-  readonly status: Extract<EventStatus, 'processing' | 'ignored' | 'stale'>;
+  /**
+   * `processing` when the actions should run; `ignored` and `stale` are final, and so is
+   * `succeeded`: a retry whose every action had already succeeded has nothing left to run.
+   */
+  readonly status: Extract<EventStatus, 'processing' | 'ignored' | 'stale' | 'succeeded'>;
 }
 
 export interface ActionSuccess {
@@ -77,7 +80,10 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
     async recordEvent({ event, plan }: ProcessWebhookInput, runStartedAtMs: number): Promise<RecordedEvent> {
       const now = new Date();
       const { workflowId } = event;
-      let status: RecordedEvent['status'] = plan.actions.length === 0 ? 'ignored' : 'processing';
+      // A retry keeps the records (results included) of the actions that succeeded before, and
+      // does not run them again (src/admin/retry-plan.ts). Read only on such a retry.
+      const kept = plan.kept?.length ? await keptRecords(workflowId, plan.kept) : {};
+      let status: RecordedEvent['status'] = plan.actions.length > 0 ? 'processing' : plan.kept?.length ? 'succeeded' : 'ignored';
       if (status === 'processing' && plan.ordering?.skipStale && event.occurredAt) {
         // Events of a key run one at a time, so every earlier event's outcome is already written.
         const newer = await events.findOne(
@@ -102,12 +108,15 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
           : { bodyId: event.body.id };
       const unset = ['payload', 'payloadJson', 'rawBody', 'bodyId'].filter((field) => !(field in body));
       const final = status !== 'processing';
-      const actions: Record<string, ActionRecord> = Object.fromEntries(
-        plan.actions.map((action) => [
-          action.name,
-          { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : 'pending', attempts: 0 },
-        ]),
-      );
+      const actions: Record<string, ActionRecord> = {
+        ...kept,
+        ...Object.fromEntries(
+          plan.actions.map((action) => [
+            action.name,
+            { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : 'pending', attempts: 0 },
+          ]),
+        ),
+      };
       const runId = currentRunId();
       const runStartedAt = new Date(runStartedAtMs);
       try {
@@ -139,6 +148,9 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
               secretIndex: event.secretIndex,
               ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}),
               ...(event.replayOf ? { replayOf: event.replayOf } : {}),
+              // A replay is listed when it was made; its receivedAt stays the original's.
+              ...(event.replayedAt ? { replayedAt: new Date(event.replayedAt) } : {}),
+              listedAt: new Date(event.replayedAt ?? event.receivedAt),
               // A re-run after a failure starts its bookkeeping afresh.
               actions,
               status,
@@ -157,7 +169,8 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
       } catch (error) {
         if ((error as { code?: number }).code !== 11000) throw error;
         const recorded = await events.findOne({ _id: workflowId }, { projection: { status: 1 } });
-        return { status: recorded?.status === 'ignored' || recorded?.status === 'stale' ? recorded.status : 'processing' };
+        if (recorded?.status === 'ignored' || recorded?.status === 'stale') return { status: recorded.status };
+        return { status: status === 'succeeded' ? 'succeeded' : 'processing' };
       }
       if (status !== 'processing') metrics?.eventFinished(status);
       return { status };
@@ -295,6 +308,11 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
       if (outcome && !rewrite) metrics?.eventFinished(outcome.status);
     },
   };
+
+  async function keptRecords(workflowId: string, names: readonly string[]): Promise<Record<string, ActionRecord>> {
+    const doc = await events.findOne({ _id: workflowId }, { projection: { actions: 1 } });
+    return Object.fromEntries(names.flatMap((name) => (doc?.actions?.[name] ? [[name, doc.actions[name]]] : [])));
+  }
 
   async function runHandler(name: string, event: HandlerEvent, context: HandlerContext): Promise<unknown> {
     const handler = handlers[name];

@@ -59,13 +59,14 @@ export function createAdminApp(deps: AdminAppDeps): Koa {
     // Bulk: by filter, with a required limit.
     router.post(`/events/${action}`, async (ctx) => {
       const body = await readJsonBody(ctx.req);
-      rejectUnknownFields(body, [...FILTER_FIELDS, 'limit', 'dryRun', 'reason']);
+      rejectUnknownFields(body, [...FILTER_FIELDS, 'limit', 'dryRun', 'reason', 'includeReplays']);
       const request = {
         action,
         filter: parseEventFilter(body),
         limit: parseLimit(body, 'limit', { max: MAX_BULK_LIMIT }),
         dryRun: optionalBoolean(body, 'dryRun'),
         reason: parseReason(body, { required: false }),
+        includeReplays: optionalBoolean(body, 'includeReplays'),
       };
       // Stop starting more when the caller goes away (Ctrl-C on the CLI) or the server stops.
       const left = new AbortController();

@@ -1,14 +1,14 @@
 import { BadRequestError } from '../errors/http-errors';
 
-/** Where a page ended: the last event's receivedAt and ID, the two keys of the list order. */
+/** Where a page ended: the last event's listedAt and ID, the two keys of the list order. */
 export interface EventCursor {
-  readonly receivedAt: Date;
+  readonly listedAt: Date;
   readonly id: string;
 }
 
-/** Opaque to clients: base64url of `[receivedAtMs, id]`. */
-export function encodeCursor({ receivedAt, id }: EventCursor): string {
-  return Buffer.from(JSON.stringify([receivedAt.getTime(), id]), 'utf8').toString('base64url');
+/** Opaque to clients: base64url of `[listedAtMs, id]`. */
+export function encodeCursor({ listedAt, id }: EventCursor): string {
+  return Buffer.from(JSON.stringify([listedAt.getTime(), id]), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string): EventCursor {
@@ -27,5 +27,5 @@ export function decodeCursor(cursor: string): EventCursor {
   ) {
     throw new BadRequestError('invalid cursor; pass the nextCursor of the previous page unchanged');
   }
-  return { receivedAt: new Date(parsed[0]), id: parsed[1] };
+  return { listedAt: new Date(parsed[0]), id: parsed[1] };
 }

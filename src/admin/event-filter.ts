@@ -18,10 +18,12 @@ export interface EventFilter {
   readonly type?: string;
   /** Any of these. */
   readonly statuses?: readonly EventStatus[];
-  /** receivedAt at or after this. */
+  /** listedAt (receivedAt, or a replay's replayedAt) at or after this. */
   readonly from?: Date;
-  /** receivedAt before this. */
+  /** listedAt before this. */
   readonly to?: Date;
+  /** Leave out replays (`replayOf` set): bulk runs do unless asked (issue #16). */
+  readonly excludeReplays?: boolean;
 }
 
 export const FILTER_FIELDS = ['source', 'type', 'status', 'from', 'to'] as const;

@@ -9,6 +9,8 @@ export const SUMMARY_PROJECTION = {
   type: 1,
   status: 1,
   receivedAt: 1,
+  replayedAt: 1,
+  listedAt: 1,
   completedAt: 1,
   attempts: 1,
   lastError: 1,
@@ -19,7 +21,19 @@ export const SUMMARY_PROJECTION = {
 
 export type EventSummary = Pick<
   EventDocument,
-  'source' | 'eventId' | 'type' | 'status' | 'receivedAt' | 'completedAt' | 'attempts' | 'lastError' | 'failedAction' | 'replayOf' | 'intervention'
+  | 'source'
+  | 'eventId'
+  | 'type'
+  | 'status'
+  | 'receivedAt'
+  | 'replayedAt'
+  | 'listedAt'
+  | 'completedAt'
+  | 'attempts'
+  | 'lastError'
+  | 'failedAction'
+  | 'replayOf'
+  | 'intervention'
 > & { readonly id: string };
 
 export function eventSummary(doc: Partial<EventDocument> & { _id: string }): EventSummary {

@@ -26,6 +26,6 @@ export async function listEvents(
   const last = page.at(-1);
   return {
     events: page.map((doc) => eventSummary(doc)),
-    nextCursor: docs.length > limit && last ? encodeCursor({ receivedAt: last.receivedAt, id: last._id }) : null,
+    nextCursor: docs.length > limit && last ? encodeCursor({ listedAt: last.listedAt ?? last.receivedAt, id: last._id }) : null,
   };
 }

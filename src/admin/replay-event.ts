@@ -35,6 +35,8 @@ export async function replayEvent(deps: AdminDeps, id: string, options: RunAgain
   if (options.dryRun) return { id, replayOf: original, started: false };
 
   await options.beforeStart?.();
+  // The replay's own time, for the lists; its receivedAt and occurredAt stay the original's.
+  const replayedAt = (deps.now ?? (() => new Date()))().toISOString();
   // Numbers come from the recorded replays; one started but not yet recorded (or a concurrent
   // replay) holds its ID in Temporal, and the start then moves on to the next number.
   const recorded = await deps.events
@@ -43,7 +45,7 @@ export async function replayEvent(deps: AdminDeps, id: string, options: RunAgain
   let n = nextReplayNumber(original, recorded.map((r) => r._id));
   for (let tries = 0; tries < MAX_TRIES; tries++, n++) {
     const workflowId = replayWorkflowId(original, n);
-    const outcome = await startReplay(deps.temporal, processingOptions(deps.config), { event: { ...event, workflowId }, plan });
+    const outcome = await startReplay(deps.temporal, processingOptions(deps.config), { event: { ...event, workflowId, replayedAt }, plan });
     if (outcome === 'started') {
       deps.logger.info({ workflowId, replayOf: original, action: 'replay', reason: options.reason }, 'event replayed');
       return { id, workflowId, replayOf: original, started: true };

@@ -6,6 +6,7 @@ import { describeRun } from './describe-run';
 import { intervention } from './intervention';
 import { planForEvent } from './plan-for-event';
 import { processingOptions } from './processing-options';
+import { retryPlan } from './retry-plan';
 import { whyNotRetryable } from './retry-eligibility';
 import { toWebhookEvent } from './to-webhook-event';
 
@@ -24,12 +25,17 @@ export interface RetryOutcome {
   readonly started: boolean;
   /** An ordered route's event is queued behind its key's earlier events, not started at once. */
   readonly ordered: boolean;
+  /** The actions this retry runs: those that did not succeed before. */
+  readonly actions: string[];
+  /** The actions that succeeded before: not run again, their records and results kept. */
+  readonly alreadySucceeded: string[];
 }
 
 /**
  * Run a failed, terminated or cancelled event again under its workflow ID, from its stored body,
- * with the plan resolved from the config in force now. Goes through startProcessing, so an
- * ordered route's event queues behind its key. 409 while it runs or once it has succeeded.
+ * with the plan resolved from the config in force now, less the actions that already succeeded
+ * (retry-plan.ts). Goes through startProcessing, so an ordered route's event queues behind its
+ * key. 409 while it runs or once it has succeeded.
  */
 export async function retryEvent(deps: AdminDeps, id: string, options: RunAgainOptions = {}): Promise<RetryOutcome> {
   const doc = await deps.events.findOne({ _id: id });
@@ -38,9 +44,10 @@ export async function retryEvent(deps: AdminDeps, id: string, options: RunAgainO
   if (why) throw new ConflictError(`event ${id} cannot be retried: ${why}`);
   const event = toWebhookEvent(doc);
   // A replay stays unordered when retried, like its first run.
-  const plan = await planForEvent(deps.config, doc, deps.bodies, { unordered: doc.replayOf !== undefined });
+  const plan = retryPlan(await planForEvent(deps.config, doc, deps.bodies, { unordered: doc.replayOf !== undefined }), doc.actions);
   const ordered = plan.ordering !== undefined;
-  if (options.dryRun) return { id, workflowId: id, started: false, ordered };
+  const actions = { actions: plan.actions.map((action) => action.name), alreadySucceeded: [...(plan.kept ?? [])] };
+  if (options.dryRun) return { id, workflowId: id, started: false, ordered, ...actions };
 
   await options.beforeStart?.();
   const now = (deps.now ?? (() => new Date()))();
@@ -60,6 +67,6 @@ export async function retryEvent(deps: AdminDeps, id: string, options: RunAgainO
     throw error;
   }
   if (outcome === 'duplicate') throw new ConflictError(`event ${id} cannot be retried: it is already running again`);
-  deps.logger.info({ workflowId: id, action: 'retry', reason: options.reason, ordered, actions: plan.actions.length }, 'event retried');
-  return { id, workflowId: id, started: true, ordered };
+  deps.logger.info({ workflowId: id, action: 'retry', reason: options.reason, ordered, ...actions }, 'event retried');
+  return { id, workflowId: id, started: true, ordered, ...actions };
 }

@@ -7,8 +7,13 @@ import { ConflictError } from './admin-errors';
  * (inline bytes and payload, or the claim-check reference), never a fresh delivery. Retries keep
  * the workflow ID; replays pass their own and `replayOf`.
  */
-export function toWebhookEvent(doc: EventDocument, overrides: { workflowId?: string; replayOf?: string } = {}): WebhookEvent {
+export function toWebhookEvent(
+  doc: EventDocument,
+  overrides: { workflowId?: string; replayOf?: string; replayedAt?: Date } = {},
+): WebhookEvent {
   const replayOf = overrides.replayOf ?? doc.replayOf;
+  // A retried replay keeps the time it was made.
+  const replayedAt = overrides.replayedAt ?? doc.replayedAt;
   return {
     workflowId: overrides.workflowId ?? doc._id,
     source: doc.source,
@@ -22,6 +27,7 @@ export function toWebhookEvent(doc: EventDocument, overrides: { workflowId?: str
     body: storedBody(doc),
     secretIndex: doc.secretIndex,
     ...(replayOf === undefined ? {} : { replayOf }),
+    ...(replayedAt === undefined ? {} : { replayedAt: replayedAt.toISOString() }),
   };
 }
 

@@ -26,7 +26,16 @@ export interface EventDocument {
   eventId: string;
   type: string;
   occurredAt?: Date;
+  /** When the receiver got the request; a replay keeps its original's. */
   receivedAt: Date;
+  /** On a replay: when it was made. */
+  replayedAt?: Date;
+  /**
+   * The time lists order and filter by: receivedAt, or a replay's replayedAt, so a replay is
+   * listed among the events of when it ran, not of when its original arrived. Absent only on
+   * documents recorded before it existed, until ensureIndexes fills it in.
+   */
+  listedAt?: Date;
   contentType: string;
   /** Request headers minus secrets; `%`, `.` and `$` in names are percent-encoded. */
   headers: Record<string, string>;

@@ -1,6 +1,7 @@
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { BodyDocument, EventDocument } from './documents';
 import type { NonceDocument } from './nonce-store';
+import { backfillListedAt } from './backfill-listed-at';
 import { renewingClient } from './renewing-client';
 
 export interface Store {
@@ -63,10 +64,10 @@ function following<T extends object>(current: () => T): T {
 /** Indexes for the operator queries (by source/type/status and time) and the stale check. */
 const INDEXES: { collection: 'events' | 'nonces'; key: Record<string, 1 | -1>; name: string }[] = [
   { collection: 'events', key: { source: 1, eventId: 1 }, name: 'source_eventId' },
-  // The admin API's unfiltered list, newest first, paged by (receivedAt, _id).
-  { collection: 'events', key: { receivedAt: -1, _id: -1 }, name: 'receivedAt_id' },
-  { collection: 'events', key: { status: 1, receivedAt: -1 }, name: 'status_receivedAt' },
-  { collection: 'events', key: { source: 1, type: 1, receivedAt: -1 }, name: 'source_type_receivedAt' },
+  // The admin API's unfiltered list, newest first, paged by (listedAt, _id).
+  { collection: 'events', key: { listedAt: -1, _id: -1 }, name: 'listedAt_id' },
+  { collection: 'events', key: { status: 1, listedAt: -1 }, name: 'status_listedAt' },
+  { collection: 'events', key: { source: 1, type: 1, listedAt: -1 }, name: 'source_type_listedAt' },
   // The stale check of ordered routes: the newest event processed for a key.
   { collection: 'events', key: { source: 1, orderingKey: 1, occurredAt: -1 }, name: 'source_orderingKey_occurredAt' },
   { collection: 'nonces', key: { expiresAt: 1 }, name: 'expiresAt' },
@@ -80,4 +81,5 @@ const INDEXES: { collection: 'events' | 'nonces'; key: Record<string, 1 | -1>; n
  */
 export async function ensureIndexes(store: Store): Promise<void> {
   for (const { collection, key, name } of INDEXES) await store[collection].createIndex(key, { name });
+  await backfillListedAt(store.events);
 }

@@ -22,6 +22,10 @@ export interface WebhookEvent {
   readonly secretIndex: number;
   /** Set on a replay (`<workflowId>#replay-<n>`): the workflow ID of the event it replays. */
   readonly replayOf?: string;
+  /** Set on an event a reconciliation run fetched from the provider's API instead of a delivery. */
+  readonly recoveredBy?: 'reconcile';
+  /** Set on a replay: the ISO time it was made (receivedAt and occurredAt stay the original's). */
+  readonly replayedAt?: string;
 }
 
 export interface InlineBody {
@@ -91,6 +95,12 @@ export interface OrderingPlan {
 /** Decided at ingress from the config then in force, so workflows stay deterministic. */
 export interface ProcessingPlan {
   readonly actions: readonly ActionPlan[];
+  /**
+   * On a retry: actions that succeeded in an earlier run and do not run again (a forward is not
+   * delivered twice). Their records, results included, are kept as they are; `actions` holds
+   * only the others. Replays and deliveries have none: they run everything.
+   */
+  readonly kept?: readonly string[];
   /** Present when a route orders this event's key and the payload carries one. */
   readonly ordering?: OrderingPlan;
 }

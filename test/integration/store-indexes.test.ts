@@ -17,6 +17,26 @@ describe('ensureIndexes(store)', () => {
     await ensureIndexes(stores[0]);
     await Promise.all(stores.map((s) => ensureIndexes(s)));
     const names = (await stores[0].events.listIndexes().toArray()).map((i) => i.name).sort();
-    expect(names).toEqual(['_id_', 'receivedAt_id', 'source_eventId', 'source_orderingKey_occurredAt', 'source_type_receivedAt', 'status_receivedAt']);
+    expect(names).toEqual(['_id_', 'listedAt_id', 'source_eventId', 'source_orderingKey_occurredAt', 'source_type_listedAt', 'status_listedAt']);
+  });
+
+  test('gives listedAt to documents recorded before it existed: receivedAt, a replay its createdAt; processing ones wait', async () => {
+    const database = `test_backfill_${randomUUID().slice(0, 8)}`;
+    const store = await openStore(testEnv('mongoUri'), database);
+    stores.push(store);
+    const received = new Date('2024-05-01T10:00:00Z');
+    const replayed = new Date('2024-06-01T10:00:00Z');
+    const listed = new Date('2024-07-01T10:00:00Z');
+    const legacy = (id: string, fields: Record<string, unknown>) =>
+      ({ _id: id, source: 'demo', type: 't', receivedAt: received, createdAt: received, status: 'succeeded', ...fields }) as never;
+    await store.events.insertMany([
+      legacy('demo:a', {}),
+      legacy('demo:a#replay-1', { replayOf: 'demo:a', createdAt: replayed }),
+      legacy('demo:b', { status: 'processing' }),
+      legacy('demo:c', { listedAt: listed }),
+    ]);
+    await ensureIndexes(store);
+    const listedAt = Object.fromEntries((await store.events.find({}).toArray()).map((d) => [d._id, d.listedAt]));
+    expect(listedAt).toEqual({ 'demo:a': received, 'demo:a#replay-1': replayed, 'demo:b': undefined, 'demo:c': listed });
   });
 });

@@ -10,8 +10,10 @@ export const EVENTS_USAGE = `Usage:
   hookflow events retry <id> [--reason R]               run a failed/terminated/cancelled event again
   hookflow events replay <id> [--reason R]              run any event again as <id>#replay-<n>
   hookflow events retry|replay --limit N [--source S] [--type T] [--status S] [--from ISO] [--to ISO]
-                       [--dry-run] [--reason R]         in bulk, by filter (retry: status failed,
-                                                        cancelled or terminated unless --status)
+                       [--include-replays] [--dry-run] [--reason R]
+                                                        in bulk, by filter (retry: status failed,
+                                                        cancelled or terminated unless --status);
+                                                        replays only with --include-replays
   hookflow events terminate <id> --reason R             stop it now; no cleanup runs
   hookflow events cancel <id> --reason R                ask it to stop; handlers see their abort signal
 Every command takes --json to print the API's answer as is.
@@ -24,7 +26,7 @@ const FLAGS: Record<string, readonly string[]> = {
   list: [...FILTERS, 'limit', 'cursor', 'json'],
   show: ['json'],
   one: ['reason', 'json'],
-  bulk: [...FILTERS, 'limit', 'dry-run', 'reason', 'json'],
+  bulk: [...FILTERS, 'limit', 'dry-run', 'include-replays', 'reason', 'json'],
   stop: ['reason', 'json'],
 };
 
@@ -61,6 +63,7 @@ export async function eventsCommand(
         cursor: { type: 'string' },
         reason: { type: 'string' },
         'dry-run': { type: 'boolean' },
+        'include-replays': { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -135,6 +138,7 @@ function call(client: AdminClient, form: string, command: string | undefined, id
       // A number where it is one; anything else goes as typed, and the API names the problem.
       if (typeof values.limit === 'string') body.limit = /^\d+$/.test(values.limit) ? Number(values.limit) : values.limit;
       if (values['dry-run']) body.dryRun = true;
+      if (values['include-replays']) body.includeReplays = true;
       return client.bulk(command as 'retry' | 'replay', body);
     }
     default:

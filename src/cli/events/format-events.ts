@@ -17,6 +17,7 @@ interface Summary {
   type: string;
   status: string;
   receivedAt: string;
+  replayedAt?: string;
   attempts?: number;
   lastError?: string;
   replayOf?: string;
@@ -62,7 +63,7 @@ interface BulkReport {
   matched: number;
   count: number;
   wouldStart?: string[];
-  started?: { id: string; workflowId: string }[];
+  started?: { id: string; workflowId: string; alreadySucceeded?: string[] }[];
   skipped: { id: string; reason: string }[];
   stopped?: string;
 }
@@ -75,13 +76,14 @@ export function shortTime(iso: string | undefined): string {
 export function formatEventList(page: Page, nextCommand?: string): string {
   if (page.events.length === 0) return 'no events match';
   const table = formatTable(
+    // A replay is listed, and shown, at the time it was made (the list's order).
     ['ID', 'STATUS', 'SOURCE', 'TYPE', 'RECEIVED', 'ATTEMPTS', 'LAST ERROR'],
     page.events.map((e) => [
       e.id,
       e.status,
       e.source,
       e.type,
-      shortTime(e.receivedAt),
+      shortTime(e.replayedAt ?? e.receivedAt),
       String(e.attempts ?? 0),
       truncate(e.lastError ?? '', 60),
     ]),
@@ -106,6 +108,7 @@ export function formatEventDetails(details: Details): string {
     row('event ID', event.eventId);
     row('occurred', shortTime(event.occurredAt));
     row('received', shortTime(event.receivedAt));
+    row('replayed', shortTime(event.replayedAt));
     row('completed', shortTime(event.completedAt));
     row('attempts', String(event.attempts ?? 0));
     row('last error', event.lastError);
@@ -177,7 +180,7 @@ function indent(text: string): string {
 export function formatActionResult(action: string, result: Record<string, any>): string {
   switch (action) {
     case 'retry':
-      return `retry started: ${result.workflowId}${result.ordered ? ' (queued behind the earlier events of its ordering key)' : ''}`;
+      return `retry started: ${result.workflowId}${result.ordered ? ' (queued behind the earlier events of its ordering key)' : ''}${alreadySucceeded(result.alreadySucceeded)}`;
     case 'replay':
       return `replay started: ${result.workflowId} (replay of ${result.replayOf})`;
     case 'terminate':
@@ -189,6 +192,11 @@ export function formatActionResult(action: string, result: Record<string, any>):
   }
 }
 
+/** A retry does not run again the actions that succeeded before; say which. */
+function alreadySucceeded(names: string[] | undefined): string {
+  return names?.length ? `; not run again, succeeded before: ${names.join(', ')}` : '';
+}
+
 export function formatBulkReport(report: BulkReport): string {
   const verb = report.action === 'retry' ? 'retried' : 'replayed';
   const lines: string[] = [];
@@ -197,7 +205,9 @@ export function formatBulkReport(report: BulkReport): string {
     for (const id of report.wouldStart ?? []) lines.push(`  ${id}`);
   } else {
     lines.push(`${report.count} of ${report.matched} matching events ${verb}`);
-    for (const { id, workflowId } of report.started ?? []) lines.push(`  ${workflowId === id ? id : `${id} -> ${workflowId}`}`);
+    for (const { id, workflowId, alreadySucceeded: kept } of report.started ?? []) {
+      lines.push(`  ${workflowId === id ? id : `${id} -> ${workflowId}`}${alreadySucceeded(kept)}`);
+    }
   }
   if (report.skipped.length > 0) {
     lines.push(`skipped ${report.skipped.length}:`);

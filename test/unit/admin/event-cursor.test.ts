@@ -3,7 +3,7 @@ import { decodeCursor, encodeCursor } from '../../../src/admin/event-cursor';
 
 describe('encodeCursor / decodeCursor', () => {
   test('round-trip the position, IDs with any characters included', () => {
-    const position = { receivedAt: new Date('2024-05-01T10:00:00.123Z'), id: 'demo:a/b#replay-2 ✓' };
+    const position = { listedAt: new Date('2024-05-01T10:00:00.123Z'), id: 'demo:a/b#replay-2 ✓' };
     const cursor = encodeCursor(position);
     expect(cursor).toMatch(/^[\w-]+$/); // URL-safe, no padding
     expect(decodeCursor(cursor)).toEqual(position);

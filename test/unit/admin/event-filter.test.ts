@@ -45,20 +45,24 @@ describe('eventsQuery(filter, cursor)', () => {
     expect(eventsQuery({})).toEqual({});
   });
 
-  test('each field narrows, combined with $and; the range is [from, to)', () => {
+  test('each field narrows, combined with $and; the range is [from, to) on listedAt (a replay: when it was made)', () => {
     const from = new Date('2024-05-01T00:00:00Z');
     const to = new Date('2024-05-02T00:00:00Z');
     expect(eventsQuery({ source: 'demo', type: 't', statuses: ['failed'], from, to })).toEqual({
-      $and: [{ source: 'demo' }, { type: 't' }, { status: { $in: ['failed'] } }, { receivedAt: { $gte: from } }, { receivedAt: { $lt: to } }],
+      $and: [{ source: 'demo' }, { type: 't' }, { status: { $in: ['failed'] } }, { listedAt: { $gte: from } }, { listedAt: { $lt: to } }],
     });
   });
 
+  test('excludeReplays leaves out documents with replayOf', () => {
+    expect(eventsQuery({ type: 't', excludeReplays: true })).toEqual({ $and: [{ type: 't' }, { replayOf: { $exists: false } }] });
+  });
+
   test('a cursor continues after the last event of the page: older, or as old with a smaller ID', () => {
-    const receivedAt = new Date('2024-05-01T10:00:00Z');
-    expect(eventsQuery({ source: 'demo' }, { receivedAt, id: 'demo:e5' })).toEqual({
+    const listedAt = new Date('2024-05-01T10:00:00Z');
+    expect(eventsQuery({ source: 'demo' }, { listedAt, id: 'demo:e5' })).toEqual({
       $and: [
         { source: 'demo' },
-        { $or: [{ receivedAt: { $lt: receivedAt } }, { receivedAt, _id: { $lt: 'demo:e5' } }] },
+        { $or: [{ listedAt: { $lt: listedAt } }, { listedAt, _id: { $lt: 'demo:e5' } }] },
       ],
     });
   });

@@ -62,10 +62,14 @@ describe('toWebhookEvent(doc, overrides)', () => {
     expect(event).toMatchObject({ workflowId: 'demo:e1#replay-2', replayOf: 'demo:e1', eventId: 'e1' });
   });
 
-  test('a retried replay keeps its replayOf', () => {
-    expect(toWebhookEvent(doc({ _id: 'demo:e1#replay-1', replayOf: 'demo:e1' }))).toMatchObject({
+  test('a retried replay keeps its replayOf and the time it was made; the original times stay', () => {
+    const replayedAt = new Date('2024-06-01T08:00:00.000Z');
+    expect(toWebhookEvent(doc({ _id: 'demo:e1#replay-1', replayOf: 'demo:e1', replayedAt }))).toMatchObject({
       workflowId: 'demo:e1#replay-1',
       replayOf: 'demo:e1',
+      replayedAt: '2024-06-01T08:00:00.000Z',
+      receivedAt: '2024-05-01T10:00:00.123Z',
+      occurredAt: '2024-05-01T09:00:00.000Z',
     });
   });
 
