@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { MongoClient, type Db } from 'mongodb';
 import { freePort } from '../../src/stack/free-port';
 import { startMongoServer, type RunningMongo } from '../../src/stack/mongo-server';
+import { makeStackDir } from '../../src/stack/paths';
 import { startTemporalServer, type RunningServer } from '../../src/stack/temporal-server';
 import { waitUntil } from '../../src/stack/wait-until';
 import type { SentEvent } from './event-stream';
-import { startHookflowProcess, type HookflowProcess } from './hookflow-process';
+import { explainUnfinished } from './explain-unfinished';
+import { keepLogs, startHookflowProcess, type HookflowProcess } from './hookflow-process';
 import { DEMO_SOURCE } from './sign';
 import { testEnv } from './test-env';
 
@@ -49,7 +51,7 @@ export class FaultRig {
   private temporalPort = 0;
   private mongoPort = 0;
   private configPath = '';
-  private readonly dir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-faults-'));
+  private readonly dir = makeStackDir(os.tmpdir(), 'hookflow-faults-');
 
   constructor(private readonly log: (line: string) => void) {}
 
@@ -120,12 +122,12 @@ export class FaultRig {
   }
 
   async startReceiver(): Promise<void> {
-    this.receiver = this.keepLogs(startHookflowProcess('receiver', this.configPath, this.processEnv()));
+    this.receiver = keepLogs(this.dir, startHookflowProcess('receiver', this.configPath, this.processEnv()));
     this.receiverUrl = ((await this.receiver.waitForLog('receiver listening')) as { url: string }).url;
   }
 
   async startWorker(): Promise<HookflowProcess> {
-    const worker = this.keepLogs(startHookflowProcess('worker', this.configPath, this.processEnv()));
+    const worker = keepLogs(this.dir, startHookflowProcess('worker', this.configPath, this.processEnv()));
     this.workers.push(worker);
     await worker.waitForLog('worker polling');
     return worker;
@@ -191,29 +193,9 @@ export class FaultRig {
 
   /** For a failing run: what each unfinished event looks like in MongoDB and in Temporal. */
   private async explain(name: string, events: SentEvent[]): Promise<void> {
-    for (const event of events) {
-      const id = `demo:${event.id}`;
-      const doc = await this.db.collection('events').findOne({ _id: id as never });
-      if (doc?.status === 'succeeded') continue;
-      const runs: string[] = [];
-      for await (const run of this.client.workflow.list({ query: `WorkflowId = "${id}"` })) {
-        runs.push(`${run.runId}:${run.status.name}@${run.startTime.toISOString()}`);
-      }
-      this.log(
-        `${name}: not succeeded: ${id} sends=${event.sends} last=${event.status} doc=${doc?.status} docRun=${doc?.runId} ` +
-          `runs=${runs.join(',')} actions=${JSON.stringify(doc?.actions)}`,
-      );
-    }
+    const workflowIds = events.map((e) => `demo:${e.id}`);
+    this.log(`${name}: ${await explainUnfinished({ events: this.db.collection('events'), client: this.client, workflowIds })}`);
     this.log(`${name}: process logs in ${this.dir}`);
-  }
-
-  /** Each process's log in the rig's directory, named in the failure report, to read after a failed run. */
-  private keepLogs(process: HookflowProcess): HookflowProcess {
-    const file = path.join(this.dir, `${this.database}-${process.pid}.log`);
-    const out = createWriteStream(file);
-    process.child.stdout!.pipe(out);
-    process.child.stderr!.pipe(out);
-    return process;
   }
 
   private processEnv(): Record<string, string> {

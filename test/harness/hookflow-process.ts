@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { HookflowConfig } from '../../src/config/load-config';
 
@@ -82,4 +82,12 @@ export function startHookflowProcess(command: 'worker' | 'receiver', configPath:
       });
     },
   };
+}
+
+/** Copy a process's output to `<dir>/<pid>.log`, so a failed test leaves each process's log to read. */
+export function keepLogs(dir: string, process: HookflowProcess): HookflowProcess {
+  const out = createWriteStream(path.join(dir, `${process.pid}.log`));
+  process.child.stdout!.pipe(out);
+  process.child.stderr!.pipe(out);
+  return process;
 }
