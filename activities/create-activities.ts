@@ -1,7 +1,7 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
-import { Binary, type Collection, type UpdateFilter } from 'mongodb';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { Binary, type Collection } from 'mongodb';
 import type { DestinationConfig } from '../src/config/load-config';
-import { actionErrorText, thrownMessage } from '../src/errors/action-error-text';
+import { thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
 import { ForwardError } from '../src/forward/forward-error';
 import type { HandlerContext, HandlerEvent, Handlers } from '../src/handlers/types';
@@ -9,6 +9,7 @@ import type { ActivityMetrics, AttemptOutcome } from '../src/metrics/activity-me
 import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
 import { hasUnstorableKeys, storableHeaders } from '../src/store/storable';
+import type { ActionEvent } from '../src/types/action-event';
 import type { ActionPlan, ActionStatus, EventStatus, ProcessWebhookInput } from '../src/types/webhook-event';
 import { failedAttemptOutcome } from './attempt-outcome';
 import { forwardBody, toHandlerEvent } from './handler-event';
@@ -49,14 +50,17 @@ export interface ActionUpdate {
 export interface ProgressInput {
   readonly workflowId: string;
   readonly actions?: Readonly<Record<string, ActionUpdate>>;
-  /** The outcome was already recorded (and counted) by the action: write it again only. */
-  readonly rewrite?: boolean;
   readonly outcome?: {
     readonly status: Extract<EventStatus, 'succeeded' | 'failed' | 'cancelled'>;
     readonly error?: string;
     /** Actions that ended unsuccessfully (failed or cancelled). */
     readonly failedActions?: readonly string[];
   };
+}
+
+export interface RunActionInput {
+  readonly event: ActionEvent;
+  readonly action: ActionPlan;
 }
 
 /** Sent with every action failure, so the workflow knows how many attempts a fan-out action took. */
@@ -68,7 +72,8 @@ export interface FailureDetails {
  * Activities over injected collections, handlers and destinations. Every write targets the one
  * event document by workflow ID and is guarded by the run ID, so an activity retried after a
  * crash writes the same fields again, and a straggler from an older run writes nothing.
- * On the default path (one action) an event costs two writes: recordEvent and the action's result.
+ * An event costs two writes on the default path (one action): recordEvent and its outcome,
+ * both from the workflow; one more per further action of a fan-out; and no read.
  */
 export function createActivities({ events, bodies, handlers, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
   return {
@@ -148,6 +153,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
               secretIndex: event.secretIndex,
               ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}),
               ...(event.replayOf ? { replayOf: event.replayOf } : {}),
+              ...(event.recoveredBy ? { recoveredBy: event.recoveredBy } : {}),
               // A replay is listed when it was made; its receivedAt stays the original's.
               ...(event.replayedAt ? { replayedAt: new Date(event.replayedAt) } : {}),
               listedAt: new Date(event.replayedAt ?? event.receivedAt),
@@ -180,31 +186,20 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
      * Run one action. Throws to let Temporal retry; a PermanentError from a handler or a
      * permanent answer from a destination fails it for good.
      *
-     * With `exclusive` (the event's only action) it records each attempt in the event document
-     * itself, and its success completes the event, saving a write. Otherwise it writes nothing:
-     * parallel actions writing one document would lose each other's updates on FerretDB, which
-     * applies an update as read-modify-write, so the workflow records each outcome in turn.
+     * It reads nothing and writes nothing to the event document: the event comes in its input,
+     * and the workflow records the outcome once the attempt has ended (issue #18). An attempt
+     * Temporal has given up on (its heartbeat was missed on a loaded machine) may still be
+     * running, and a write from it could land after the outcome; on FerretDB, which applies an
+     * update as read-modify-write of the whole document, such a write put an event that had
+     * succeeded back to `processing`.
      */
-    async runAction(workflowId: string, action: ActionPlan, exclusive: boolean): Promise<ActionSuccess> {
+    async runAction({ event: input, action }: RunActionInput): Promise<ActionSuccess> {
       const ctx = Context.current();
       const { attempt, heartbeatTimeoutMs } = ctx.info;
       const started = process.hrtime.bigint();
-      // For the metrics: the status this attempt leaves in the action's record.
+      // For the metrics: what this attempt's end means for the action.
       let outcome: AttemptOutcome = 'retrying';
-      const field = (name: keyof ActionRecord) => `actions.${action.name}.${name}`;
-      // Guarded by run and attempt: an attempt Temporal gave up on (its heartbeat was missed)
-      // may still be running, and must not overwrite what a later attempt wrote.
-      const guard = { _id: workflowId, runId: currentRunId(), [`actions.${action.name}.attempts`]: { $lte: attempt } };
-      // An attempt Temporal has given up on (timed out, not found, worker shutting down) learns so
-      // from a heartbeat's answer. From then on it is no longer the action's: a later attempt
-      // records the outcome, and a write from this one could land after it (on FerretDB, undo it).
-      const superseded = () =>
-        ctx.cancellationSignal.aborted && (ctx.cancellationSignal.reason as Error | undefined)?.message !== 'CANCELLED';
-      const record = async (update: UpdateFilter<EventDocument>) => {
-        if (!exclusive) return;
-        if (superseded()) throw ctx.cancellationSignal.reason;
-        await events.updateOne(guard, update);
-      };
+      const { workflowId } = input;
 
       // Heartbeats tell Temporal this worker is alive (a dead one's attempt is retried after
       // heartbeatTimeoutMs, not startToCloseMs) and are how cancellation reaches the activity.
@@ -212,9 +207,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
       let details: unknown = ctx.info.heartbeatDetails;
       const beat = heartbeatTimeoutMs ? setInterval(() => ctx.heartbeat(details), Math.max(50, heartbeatTimeoutMs / 3)) : undefined;
       try {
-        const doc = await events.findOne({ _id: workflowId }, { projection: { rawBody: 0 } });
-        if (!doc) throw ApplicationFailure.nonRetryable(`event ${workflowId} is not recorded`, 'EventMissing');
-        const event = await toHandlerEvent(doc, bodies);
+        const event = await toHandlerEvent(input, bodies);
         const context: HandlerContext = {
           attempt,
           idempotencyKey: `${workflowId}/${action.name}`,
@@ -228,28 +221,15 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
         const result =
           (await (action.kind === 'handler' ? runHandler(action.handler, event, context) : runForward(action, event, context))) ??
           null;
-        const now = new Date();
-        await record({
-          $set: {
-            ...storableResult(field, result),
-            [field('status')]: 'succeeded',
-            [field('attempts')]: attempt,
-            [field('finishedAt')]: now,
-            status: 'succeeded',
-            completedAt: now,
-            updatedAt: now,
-          },
-          $unset: { [field('error')]: '' },
-          $max: { attempts: attempt },
-        });
         outcome = 'succeeded';
-        if (exclusive) metrics?.eventFinished('succeeded');
         return { result, attempt };
       } catch (error) {
-        const message = actionErrorText(action.name, errorMessage(error));
         // A cancelled activity must end with the CancelledFailure for Temporal to see it as such.
         const cancelled = ctx.cancellationSignal.aborted;
-        const failure = cancelled ? (ctx.cancellationSignal.reason as Error) : toFailure(error, attempt);
+        // It carries the attempt number like any failure: the workflow records it, not this attempt.
+        const failure = cancelled
+          ? new CancelledFailure((ctx.cancellationSignal.reason as Error | undefined)?.message ?? 'CANCELLED', [{ attempt } satisfies FailureDetails])
+          : toFailure(error, attempt);
         outcome = failedAttemptOutcome({
           cancelled,
           nonRetryable: isPermanent(failure),
@@ -261,17 +241,6 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
           scheduleToCloseMs: ctx.info.scheduleToCloseTimeoutMs,
           nowMs: Date.now(),
         });
-        if (superseded()) throw failure;
-        await record({
-          $set: {
-            [field('status')]: outcome,
-            [field('attempts')]: attempt,
-            [field('error')]: message,
-            lastError: message,
-            updatedAt: new Date(),
-          },
-          $max: { attempts: attempt },
-        });
         throw failure;
       } finally {
         clearInterval(beat);
@@ -280,10 +249,11 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
     },
 
     /**
-     * The workflow's writes after ingress, one at a time: settled actions of a fan-out, and the
-     * event's final status where no exclusive action wrote it.
+     * The workflow's writes after ingress, one at a time: settled actions of a fan-out, and,
+     * with the last of them, the event's outcome. The workflow is the only writer of an event's
+     * document once it is recorded, so no two writes of one event overlap (see runAction).
      */
-    async recordProgress({ workflowId, actions = {}, outcome, rewrite = false }: ProgressInput): Promise<void> {
+    async recordProgress({ workflowId, actions = {}, outcome }: ProgressInput): Promise<void> {
       const now = new Date();
       const set: Record<string, unknown> = { updatedAt: now };
       let attempts = 0;
@@ -305,7 +275,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
         if (outcome.failedActions?.length) set.failedAction = outcome.failedActions.join(', ');
       }
       await events.updateOne({ _id: workflowId, runId: currentRunId() }, { $set: set, $max: { attempts } });
-      if (outcome && !rewrite) metrics?.eventFinished(outcome.status);
+      if (outcome) metrics?.eventFinished(outcome.status);
     },
   };
 

@@ -1,22 +1,20 @@
 import type { HandlerEvent } from '../src/handlers/types';
 import { parseBody } from '../src/providers/payload';
 import type { BodyStore } from '../src/store/body-store';
-import type { EventDocument } from '../src/store/documents';
+import type { ActionEvent } from '../src/types/action-event';
 
-/** The event as handlers and forwards see it, re-read from a claim-checked body where needed. */
-export async function toHandlerEvent(doc: EventDocument, bodies: BodyStore): Promise<HandlerEvent> {
-  let payload: unknown;
-  if (doc.bodyId !== undefined) payload = parseBody(doc.contentType, await bodies.get(doc.bodyId));
-  else payload = doc.payloadJson === undefined ? doc.payload : JSON.parse(doc.payloadJson);
+/** The event as handlers and forwards see it, with a claim-checked body read back where needed. */
+export async function toHandlerEvent(event: ActionEvent, bodies: BodyStore): Promise<HandlerEvent> {
+  const payload = event.body.kind === 'inline' ? event.body.payload : parseBody(event.contentType, await bodies.get(event.body.id));
   return {
-    workflowId: doc._id,
-    source: doc.source,
-    provider: doc.provider,
-    id: doc.eventId,
-    type: doc.type,
-    occurredAt: doc.occurredAt,
-    receivedAt: doc.receivedAt,
-    headers: doc.headers,
+    workflowId: event.workflowId,
+    source: event.source,
+    provider: event.provider,
+    id: event.eventId,
+    type: event.type,
+    ...(event.occurredAt ? { occurredAt: new Date(event.occurredAt) } : {}),
+    receivedAt: new Date(event.receivedAt),
+    headers: event.headers,
     payload,
   };
 }

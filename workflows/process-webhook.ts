@@ -2,6 +2,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
@@ -9,7 +10,8 @@ import {
 } from '@temporalio/workflow';
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
 import { actionErrorText } from '../src/errors/action-error-text';
-import type { ActionPlan, ProcessWebhookInput, RetryPlan } from '../src/types/webhook-event';
+import { actionEvent } from '../src/types/action-event';
+import type { ActionPlan, ProcessWebhookInput } from '../src/types/webhook-event';
 
 /**
  * Bookkeeping writes to MongoDB, as local activities: they run inside the workflow task, so
@@ -23,9 +25,13 @@ const bookkeeping = proxyLocalActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds' },
 });
 
-/** Each action gets the retry policy and timeouts its route asked for. */
-function actionActivities(retry: RetryPlan) {
+/**
+ * Each action gets the retry policy and timeouts its route asked for, and its name as the
+ * activity ID, so the Temporal UI and a describe's pending activities say which action it is.
+ */
+function actionActivities({ name, retry }: ActionPlan) {
   return proxyActivities<Activities>({
+    activityId: name,
     startToCloseTimeout: retry.startToCloseMs,
     scheduleToCloseTimeout: retry.scheduleToCloseMs,
     heartbeatTimeout: retry.heartbeatTimeoutMs,
@@ -35,7 +41,7 @@ function actionActivities(retry: RetryPlan) {
       maximumInterval: retry.maximumIntervalMs,
       // 0 in the config means no attempt limit: the schedule-to-close timeout bounds the retries.
       ...(retry.maximumAttempts > 0 ? { maximumAttempts: retry.maximumAttempts } : {}),
-      nonRetryableErrorTypes: ['PermanentError', 'EventMissing'],
+      nonRetryableErrorTypes: ['PermanentError'],
     },
     // On cancellation, wait until the handler has stopped before recording `cancelled`.
     cancellationType: 'WAIT_CANCELLATION_COMPLETED',
@@ -59,30 +65,10 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   const { status } = await bookkeeping.recordEvent(input, workflowInfo().runStartTime.getTime());
   if (status !== 'processing') return { status, results: {} };
 
-  // The default path: the only action records its own attempts and, on success, the outcome.
-  if (plan.actions.length === 1) {
-    const [action] = plan.actions;
-    try {
-      const { result, attempt } = await actionActivities(action.retry).runAction(workflowId, action, true);
-      // After a retry, an earlier attempt Temporal gave up on may still have been writing. On
-      // FerretDB, whose updates are read-modify-write, such a write can undo the successful
-      // attempt's; writing the outcome once more from here, after it, makes it stick.
-      if (attempt > 1) {
-        await bookkeeping.recordProgress({
-          workflowId,
-          actions: { [action.name]: { status: 'succeeded', attempts: attempt, result } },
-          outcome: { status: 'succeeded' },
-          rewrite: true,
-        });
-      }
-      return { status: 'succeeded', results: { [action.name]: result } };
-    } catch (error) {
-      return fail(workflowId, [{ action: action.name, reason: error }], { [action.name]: actionUpdate(action.name, error) });
-    }
-  }
-
-  // A fan-out: each action's outcome is written as it settles, one write at a time (see
-  // runAction); the last one is written together with the event's outcome.
+  // Each action's outcome is written as it settles, one write at a time: the workflow is the
+  // only writer of the document (see runAction). The last one is written with the event's
+  // outcome, so the default path (one action) costs one write here.
+  const forActions = actionEvent(event);
   const results: Record<string, unknown> = {};
   const failures: Failure[] = [];
   let writes: Promise<void> = Promise.resolve();
@@ -94,8 +80,8 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   };
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>
-      actionActivities(action.retry)
-        .runAction(workflowId, action, false)
+      actionActivities(action)
+        .runAction({ event: forActions, action })
         .then(
           ({ result, attempt }) => {
             results[action.name] = result;
@@ -137,14 +123,11 @@ async function fail(workflowId: string, failures: Failure[], actions: Record<str
 
 /** A fan-out action's failure as recorded; the attempt count travels in the failure's details. */
 function actionUpdate(name: string, reason: unknown): ActionUpdate {
-  if (isCancellation(reason)) return { status: 'cancelled' };
   const cause = reason instanceof ActivityFailure ? reason.cause : undefined;
-  const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
-  return {
-    status: 'failed',
-    error: actionErrorText(name, failureMessage(reason)),
-    ...(typeof details?.attempt === 'number' ? { attempts: details.attempt } : {}),
-  };
+  const details = cause instanceof ApplicationFailure || cause instanceof CancelledFailure ? (cause.details?.[0] as FailureDetails | undefined) : undefined;
+  const attempts = typeof details?.attempt === 'number' ? { attempts: details.attempt } : {};
+  if (isCancellation(reason)) return { status: 'cancelled', ...attempts };
+  return { status: 'failed', error: actionErrorText(name, failureMessage(reason)), ...attempts };
 }
 
 function failureMessage(reason: unknown): string {

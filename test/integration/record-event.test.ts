@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities } from '../../activities/create-activities';
+import { createActivities, type ActionSuccess, type ProgressInput, type RunActionInput } from '../../activities/create-activities';
 import { createBodyStore } from '../../src/store/body-store';
 import { openStore, type Store } from '../../src/store/open-store';
+import { actionEvent } from '../../src/types/action-event';
 import type { ProcessWebhookInput } from '../../src/types/webhook-event';
 import { testEnv } from '../harness/test-env';
 
@@ -63,10 +64,23 @@ describe('recordEvent re-executed for the same run or an older one', () => {
     const workflowId = `demo:evt_${randomUUID()}`;
     const run = (runId: string) => new MockActivityEnvironment({ workflowExecution: { workflowId, runId }, attempt: 1 });
 
+    // What the workflow does after recordEvent: run the action, then record its outcome.
+    const complete = async (runId: string) => {
+      const { event, plan } = input(workflowId);
+      const job: RunActionInput = { event: actionEvent(event), action: plan.actions[0] };
+      const { result, attempt } = (await run(runId).run(activities.runAction, job)) as ActionSuccess;
+      const progress: ProgressInput = {
+        workflowId,
+        actions: { 'handler:h': { status: 'succeeded', attempts: attempt, result } },
+        outcome: { status: 'succeeded' },
+      };
+      await run(runId).run(activities.recordProgress, progress);
+    };
+
     const first = run('run-1');
     const started = Date.now();
     expect(await first.run(activities.recordEvent, input(workflowId), started)).toEqual({ status: 'processing' });
-    await first.run(activities.runAction, workflowId, input(workflowId).plan.actions[0], true);
+    await complete('run-1');
     expect(await store.events.findOne({ _id: workflowId })).toMatchObject({ status: 'succeeded', runId: 'run-1' });
 
     // The same run's recordEvent again (a retried workflow task, or a late straggler).
@@ -84,7 +98,7 @@ describe('recordEvent re-executed for the same run or an older one', () => {
       runId: 'run-2',
       actions: { 'handler:h': { status: 'pending', attempts: 0 } },
     });
-    await run('run-2').run(activities.runAction, workflowId, input(workflowId).plan.actions[0], true);
+    await complete('run-2');
 
     // A straggler of the older run, arriving after the newer one finished, changes nothing.
     await run('run-1').run(activities.recordEvent, input(workflowId), started);
@@ -94,5 +108,58 @@ describe('recordEvent re-executed for the same run or an older one', () => {
       actions: { 'handler:h': { status: 'succeeded', attempts: 1 } },
     });
     expect(await store.events.countDocuments({ _id: workflowId })).toBe(1);
+  });
+
+  // Issue #18: an event stayed `processing` after its workflow had completed. An attempt
+  // Temporal had given up on (a missed heartbeat on a loaded machine) was still running and
+  // wrote its own record of the action to the event document; FerretDB applies an update as a
+  // read-modify-write of the whole document, so that late write could put back the `processing`
+  // it had read before the outcome was written. Actions now neither read nor write the document.
+  test('issue #18: runAction neither reads nor writes the event document, so a straggling attempt cannot undo the outcome', async () => {
+    const monitored = await openStore(testEnv('mongoUri'), store.db.databaseName, { monitorCommands: true });
+    const commands: string[] = [];
+    monitored.client.on('commandStarted', (event) => {
+      if (JSON.stringify(event.command).includes('"events"')) commands.push(event.commandName);
+    });
+    try {
+      const activities = createActivities({
+        events: monitored.events,
+        bodies: createBodyStore(monitored.bodies),
+        handlers: {
+          h: () => ({ done: true }),
+          late: () => {
+            throw new Error('downstream gone');
+          },
+        },
+        destinations: new Map(),
+      });
+      const workflowId = `demo:evt_${randomUUID()}`;
+      const { event, plan } = input(workflowId);
+      const env = (attempt: number) => new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' }, attempt });
+      await env(1).run(activities.recordEvent, input(workflowId), Date.now());
+      commands.length = 0;
+
+      // Attempt 2 succeeds and the workflow records the outcome; attempt 1, given up on, then fails late.
+      const job: RunActionInput = { event: actionEvent(event), action: plan.actions[0] };
+      const { result } = (await env(2).run(activities.runAction, job)) as ActionSuccess;
+      expect(commands).toEqual([]);
+      const progress: ProgressInput = {
+        workflowId,
+        actions: { 'handler:h': { status: 'succeeded', attempts: 2, result } },
+        outcome: { status: 'succeeded' },
+      };
+      await env(2).run(activities.recordProgress, progress);
+      expect(commands).toEqual(['update']);
+      const straggler: RunActionInput = { event: actionEvent(event), action: { ...plan.actions[0], kind: 'handler', handler: 'late' } };
+      await expect(env(1).run(activities.runAction, straggler)).rejects.toThrow('downstream gone');
+      expect(commands).toEqual(['update']);
+      expect(await monitored.events.findOne({ _id: workflowId })).toMatchObject({
+        status: 'succeeded',
+        attempts: 2,
+        actions: { 'handler:h': { status: 'succeeded', attempts: 2, result: { done: true } } },
+      });
+    } finally {
+      await monitored.close();
+    }
   });
 });
