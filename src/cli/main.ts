@@ -11,6 +11,8 @@ Usage:
                                     sign a sample event as the source's provider would and post it
   hookflow events list|show|retry|replay|terminate|cancel ...
                                     operate on events through the admin API (\`hookflow events --help\`)
+  hookflow temporal ...             the temporal CLI the embedded stack uses, arguments passed
+                                    through (\`hookflow temporal workflow list\`)
 
 Config: HOOKFLOW_CONFIG (default hookflow.config.json). See README.md.`;
 
@@ -32,6 +34,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (require('./send-event') as typeof import('./send-event')).sendEvent(rest);
       case 'events':
         return await (require('./events/events-command') as typeof import('./events/events-command')).eventsCommand(rest);
+      case 'temporal':
+        return await (require('./run-temporal-cli') as typeof import('./run-temporal-cli')).runTemporalCli(rest);
       case undefined:
       case 'help':
       case '--help':

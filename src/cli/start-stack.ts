@@ -7,6 +7,7 @@ import { freePort, isPortOpen } from '../stack/free-port';
 import { startMongoServer, waitForMongo } from '../stack/mongo-server';
 import { dataDir, PROJECT_ROOT } from '../stack/paths';
 import { startService, type ServiceProcess } from '../stack/service-process';
+import { resolveTemporalCli } from '../stack/temporal-cli';
 import { startTemporalServer, waitForTemporal } from '../stack/temporal-server';
 import { waitUntil } from '../stack/wait-until';
 import { ensureSearchAttributes } from '../temporal/ensure-search-attributes';
@@ -132,6 +133,8 @@ export async function startStack(argv: string[]): Promise<number> {
     ]);
 
     const firstSource = [...config.sources.keys()][0];
+    // The CLI is in the tool cache, not on PATH: say where, and how to run it (issue #16).
+    const cli = await resolveTemporalCli(say, { install: false });
     console.log(`
   hookflow is running (Ctrl-C stops everything)
 
@@ -139,6 +142,7 @@ export async function startStack(argv: string[]): Promise<number> {
                 ${receiverUrl}/readyz   /healthz   /metrics
   Temporal      ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
   Temporal UI   ${uiUrl}
+  Temporal CLI  ${'path' in cli ? `${cli.path}   npm run hookflow -- temporal workflow list` : 'none found (TEMPORAL_CLI, PATH, tool cache)'}
   MongoDB       ${mongoUri}   database ${config.mongodb.database}
   Workers       ${workers}   /readyz /healthz /metrics on ${workerUrls.join(', ')}
   Admin API     ${

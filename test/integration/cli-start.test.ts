@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort, isPortOpen } from '../../src/stack/free-port';
-import { runCommand } from '../../src/stack/run-command';
+import { isExecutable, runCommand } from '../../src/stack/run-command';
 import { waitUntil } from '../../src/stack/wait-until';
 import { openStore, type Store } from '../../src/store/open-store';
 import { DEMO_SOURCE } from '../harness/sign';
@@ -99,6 +99,40 @@ describe('hookflow start and hookflow send', () => {
       timeoutMs: 30_000,
     });
     expect((await store.events.findOne({ _id: workflowId }))!.type).toBe('order.paid');
+  });
+
+  test('the banner names the temporal CLI; `hookflow temporal ...` runs it with the arguments as given (the README\'s query)', async () => {
+    const banner = /Temporal CLI {2}(\S+) {3}npm run hookflow -- temporal workflow list/.exec(output);
+    expect(banner).not.toBeNull();
+    expect(isExecutable(banner![1])).toBe(true);
+
+    const sent = await runCommand(process.execPath, [BIN, 'send', 'demo', '--type', 'order.listed'], { env, cwd: ROOT, timeoutMs: 30_000 });
+    const { workflowId } = JSON.parse(sent.stdout.split('\n')[1]) as { workflowId: string };
+    const query = `HookflowSource = "demo" AND HookflowEventType = "order.listed" AND WorkflowId = "${workflowId}"`;
+    const listed = await waitUntil(
+      'the workflow to be listed by its search attributes',
+      async () => {
+        const result = await runCommand(process.execPath, [BIN, 'temporal', 'workflow', 'list', '--query', query, '-o', 'json'], {
+          env,
+          cwd: ROOT,
+          timeoutMs: 30_000,
+        });
+        expect(result.code).toBe(0);
+        const rows = JSON.parse(result.stdout || '[]') as { execution: { workflowId: string } }[];
+        return rows.length > 0 ? rows : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
+    expect(listed.map((row) => row.execution.workflowId)).toEqual([workflowId]);
+
+    // The CLI's own exit code and message come through.
+    const missing = await runCommand(process.execPath, [BIN, 'temporal', 'workflow', 'describe', '--workflow-id', 'demo:no-such-event'], {
+      env,
+      cwd: ROOT,
+      timeoutMs: 30_000,
+    });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/not found/i);
   });
 
   test('`hookflow send` works for every provider', async () => {
