@@ -1,4 +1,4 @@
-import { createHash, createHmac, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createHmac, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { providers } from '../../src/providers/registry';
 import { createNonceStore } from '../../src/store/nonce-store';
 import { createTestStack, type TestStack } from '../harness/test-stack';
@@ -11,6 +11,15 @@ import { createTestStack, type TestStack } from '../harness/test-stack';
 const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const otherSendgridKey = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 const random = (n = 24) => randomBytes(n).toString('base64url');
+const whsec = () => `whsec_${randomBytes(24).toString('base64')}`;
+const edKeys = () => {
+  const k = generateKeyPairSync('ed25519');
+  return { public: k.publicKey.export({ type: 'spki', format: 'pem' }) as string, private: k.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string };
+};
+const discordKeys = edKeys();
+const publickeyKeys = edKeys();
+const basicUser = `ada:${random()}`;
+const metaVerifyToken = random();
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 type Expect = (headers: Record<string, string>, body: Buffer) => { id: string; type: string };
@@ -25,6 +34,8 @@ interface Case {
   /** A valid secret of the source's format that does not match, listed first (rotation). */
   readonly otherSecret?: string;
   readonly expected: Expect;
+  /** The status the provider expects instead of hookflow's 200 JSON (Discord Webhook Events: 204). */
+  readonly answered?: number;
 }
 
 const cases: Record<string, Case> = {
@@ -62,6 +73,34 @@ const cases: Record<string, Case> = {
     secret: random(),
     expected: (_h, b) => ({ id: json(b)['event-data'].id, type: json(b)['event-data'].event }),
   },
+  // Issue #12: the generic schemes a custom source configures, then the presets.
+  token: { config: { header: 'X-Token', idFrom: 'body:id' }, secret: random(), expected: (_h, b) => ({ id: json(b).id, type: json(b).type }) },
+  basic: { config: { users: ['bob:old-password', basicUser] }, secret: basicUser, expected: (_h, b) => ({ id: sha256(b), type: json(b).type }) },
+  jwt: { config: { algorithms: ['HS256'], bodySha256Claim: 'sha256' }, secret: random(), expected: (_h, b) => ({ id: sha256(b), type: json(b).type }) },
+  publickey: {
+    config: { algorithm: 'ed25519', signatureHeader: 'X-Signature', idFrom: 'body:id' },
+    secret: publickeyKeys.public,
+    otherSecret: edKeys().public,
+    signingSecret: publickeyKeys.private,
+    expected: (_h, b) => ({ id: json(b).id, type: json(b).type }),
+  },
+  meta: {
+    config: { verifyToken: metaVerifyToken },
+    secret: random(),
+    expected: (_h, b) => ({ id: json(b).entry[0].changes[0].value.messages[0].id, type: `whatsapp_business_account.${json(b).entry[0].changes[0].field}` }),
+  },
+  discord: {
+    secret: discordKeys.public,
+    otherSecret: edKeys().public,
+    signingSecret: discordKeys.private,
+    expected: (_h, b) => ({ id: sha256(b), type: json(b).event.type }),
+    answered: 204,
+  },
+  gitlab: { secret: whsec(), expected: (h) => ({ id: h['idempotency-key'], type: h['x-gitlab-event'] }) },
+  telegram: { secret: random(), expected: (_h, b) => ({ id: String(json(b).update_id), type: 'message' }) },
+  clerk: { secret: whsec(), expected: (h, b) => ({ id: h['svix-id'], type: json(b).type }) },
+  resend: { secret: whsec(), expected: (h, b) => ({ id: h['svix-id'], type: json(b).type }) },
+  twitch: { secret: random(), expected: (h) => ({ id: h['twitch-eventsub-message-id'], type: h['twitch-eventsub-subscription-type'] }) },
 };
 
 describe('every provider end to end', () => {
@@ -78,6 +117,22 @@ describe('every provider end to end', () => {
   });
 
   afterAll(() => stack?.close());
+
+  /** Sign `body` as the source's provider would and post it. */
+  async function post(name: string, body: Buffer, headers: Record<string, string> = {}) {
+    const source = stack.config.sources.get(name)!;
+    const c = cases[name];
+    const signed = source.provider.sign(
+      { body, contentType: 'application/json', url: `${stack.receiver.url}/webhooks/${name}`, secret: c.signingSecret ?? c.secret, now: new Date() },
+      source.settings.options,
+    );
+    return stack.post(`/webhooks/${name}`, signed.body, { ...signed.headers, ...headers });
+  }
+  const handshakeCount = async (source: string) =>
+    (await stack.receiverMetrics.registry.getSingleMetricAsString('hookflow_webhooks_received_total'))
+      .split('\n')
+      .filter((line) => line.includes(`source="${source}"`) && line.includes('outcome="handshake"'))
+      .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 
   test('the table covers every registered provider', () => {
     expect(Object.keys(cases).sort()).toEqual(Object.keys(providers).sort());
@@ -102,7 +157,8 @@ describe('every provider end to end', () => {
     const response = await stack.post(`${target.pathname}${target.search}`, signed.body, signed.headers);
     const lowered = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const { id, type } = c.expected(lowered, signed.body);
-    expect(response.json).toEqual({ status: 'accepted', workflowId: `${name}:${id}` });
+    if (c.answered) expect(response.status).toBe(c.answered);
+    else expect(response.json).toEqual({ status: 'accepted', workflowId: `${name}:${id}` });
 
     const doc = await stack.waitForStatus(`${name}:${id}`, 'succeeded');
     expect(doc).toMatchObject({ provider: name, eventId: id, type, secretIndex: 1 });
@@ -138,6 +194,51 @@ describe('every provider end to end', () => {
       encryptedToken: createHmac('sha256', cases.zoom.secret).update('plain-1').digest('hex'),
     });
     expect(await stack.store.events.countDocuments({ source: 'zoom', type: 'endpoint.url_validation' })).toBe(0);
+  });
+
+  test('meta: GET hub.challenge with the verify token is answered as text, a forged one 401, neither starts a workflow', async () => {
+    const before = await handshakeCount('meta');
+    const ok = await fetch(`${stack.receiver.url}/webhooks/meta?hub.mode=subscribe&hub.challenge=1158201444&hub.verify_token=${metaVerifyToken}`);
+    expect([ok.status, ok.headers.get('content-type'), await ok.text()]).toEqual([200, 'text/plain; charset=utf-8', '1158201444']);
+    const forged = await fetch(`${stack.receiver.url}/webhooks/meta?hub.mode=subscribe&hub.challenge=1&hub.verify_token=guess`);
+    expect(forged.status).toBe(401);
+    expect(await handshakeCount('meta')).toBe(before + 1);
+    const put = await fetch(`${stack.receiver.url}/webhooks/meta`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, POST']);
+    const github = await fetch(`${stack.receiver.url}/webhooks/github`);
+    expect([github.status, github.headers.get('allow')]).toEqual([405, 'POST']);
+    expect(await stack.store.events.countDocuments({ source: 'meta', type: { $not: /^whatsapp/ } })).toBe(0);
+  });
+
+  test('discord: a signed PING is answered {"type":1}, a Webhook Events PING 204, a forged PING 401; no workflow', async () => {
+    const ping = await post('discord', Buffer.from(JSON.stringify({ id: '99', application_id: '1', type: 1, token: 'tok', version: 1 })));
+    expect([ping.status, ping.json]).toEqual([200, { type: 1 }]);
+    const eventsPing = await post('discord', Buffer.from(JSON.stringify({ version: 1, application_id: '1', type: 0 })));
+    expect(eventsPing.status).toBe(204);
+    const forged = await post('discord', Buffer.from('{"type":1,"token":"t","id":"1"}'), { 'x-signature-ed25519': '00'.repeat(64) });
+    expect(forged.status).toBe(401);
+    expect(await stack.store.events.countDocuments({ source: 'discord', eventId: '99' })).toBe(0);
+  });
+
+  test('discord: a Webhook Event is answered 204 once Temporal holds it', async () => {
+    const body = Buffer.from(JSON.stringify({ version: 1, application_id: '1', type: 1, event: { type: 'ENTITLEMENT_CREATE', timestamp: new Date().toISOString(), data: { id: random() } } }));
+    const response = await post('discord', body);
+    expect(response.status).toBe(204);
+    await stack.waitForStatus(`discord:${sha256(body)}`, 'succeeded');
+  });
+
+  test('twitch: the callback verification is answered with the raw challenge, a revocation is recorded', async () => {
+    const challenge = random();
+    const body = Buffer.from(JSON.stringify({ challenge, subscription: { id: randomUUID(), type: 'channel.follow', status: 'webhook_callback_verification_pending' } }));
+    const verification = await post('twitch', body, { 'twitch-eventsub-message-type': 'webhook_callback_verification' });
+    expect([verification.status, verification.headers.get('content-type'), verification.json]).toEqual([200, 'text/plain; charset=utf-8', challenge]);
+    expect(await stack.store.events.countDocuments({ source: 'twitch', 'payload.challenge': challenge })).toBe(0);
+    const revocation = await post('twitch', Buffer.from(JSON.stringify({ subscription: { id: randomUUID(), status: 'authorization_revoked' } })), {
+      'twitch-eventsub-message-type': 'revocation',
+    });
+    expect(revocation.json.status).toBe('accepted');
+    await stack.waitForStatus(revocation.json.workflowId, 'succeeded');
+    expect(await stack.store.events.findOne({ _id: revocation.json.workflowId })).toMatchObject({ type: 'revocation.channel.follow' });
   });
 
   test("mailgun: a captured signature replayed onto forged event data is refused; the same event is a duplicate", async () => {
