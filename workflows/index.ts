@@ -1,3 +1,5 @@
 // The worker bundles this file: only workflow code (deterministic, no I/O) may be exported here.
 export { processWebhook, type ProcessWebhookResult } from './process-webhook';
 export { sequenceEvents, type SequenceEventsInput } from './sequence-events';
+export { purgeEvents, type PurgeEventsResult } from './purge-events';
+export { reconcileEvents } from './reconcile-events';

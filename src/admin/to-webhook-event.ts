@@ -32,6 +32,11 @@ export function toWebhookEvent(
 }
 
 function storedBody(doc: EventDocument): EventBody {
+  if (doc.purgedAt !== undefined) {
+    throw new ConflictError(
+      `event ${doc._id} cannot run again: the retention policy purged its payload on ${doc.purgedAt.toISOString()} (retention.days); only its record is kept`,
+    );
+  }
   if (doc.bodyId !== undefined) return { kind: 'claim', id: doc.bodyId, bytes: doc.bodyBytes };
   if (doc.rawBody === undefined) throw new ConflictError(`event ${doc._id} has no stored body to run again`);
   const payload = doc.payloadJson === undefined ? (doc.payload ?? null) : JSON.parse(doc.payloadJson);

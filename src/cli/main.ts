@@ -11,6 +11,9 @@ Usage:
                                     sign a sample event as the source's provider would and post it
   hookflow events list|show|retry|replay|terminate|cancel ...
                                     operate on events through the admin API (\`hookflow events --help\`)
+  hookflow reconcile <source> [--since 72h] [--dry-run] [--json]
+                                    find events the provider's API has and this deployment lacks
+                                    (stripe, github), and start them
   hookflow temporal ...             the temporal CLI the embedded stack uses, arguments passed
                                     through (\`hookflow temporal workflow list\`)
 
@@ -34,6 +37,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (require('./send-event') as typeof import('./send-event')).sendEvent(rest);
       case 'events':
         return await (require('./events/events-command') as typeof import('./events/events-command')).eventsCommand(rest);
+      case 'reconcile':
+        return await (require('./reconcile-command') as typeof import('./reconcile-command')).reconcileCommand(rest);
       case 'temporal':
         return await (require('./run-temporal-cli') as typeof import('./run-temporal-cli')).runTemporalCli(rest);
       case undefined:

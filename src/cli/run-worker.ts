@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { env } from '../config/env';
 import { loadConfig } from '../config/load-config';
@@ -8,6 +8,10 @@ import { startOpsServer } from '../health/start-ops-server';
 import { createLogger } from '../logging/logger';
 import { createWorkerMetrics } from '../metrics/create-worker-metrics';
 import { readTaskQueueBacklog } from '../metrics/read-task-queue-backlog';
+import { createReconciledCounter } from '../metrics/reconciled-events-counter';
+import { reconcileSource } from '../reconcile/reconcile-source';
+import { createBodyStore } from '../store/body-store';
+import { ensureSchedules } from '../temporal/ensure-schedules';
 import { freePort } from '../stack/free-port';
 import { waitUntil } from '../stack/wait-until';
 import { ensureIndexes, openStore } from '../store/open-store';
@@ -47,6 +51,9 @@ export async function runWorker(): Promise<number> {
     const metrics = createWorkerMetrics({
       backlog: () => readTaskQueueBacklog(client, namespace, taskQueue, CHECK_TIMEOUT_MS),
     });
+    const countReconciled = createReconciledCounter(metrics.registry);
+    // Reconciliation starts events as the receiver does, through a client of its own.
+    const temporalClient = new Client({ connection: client, namespace });
     let worker: Worker | undefined;
     const ops = createWorkerOps({
       connection: client,
@@ -73,7 +80,19 @@ export async function runWorker(): Promise<number> {
           destinations: config.destinations,
           metrics,
           ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+          reconcile: ({ source, lookbackMs }, signal) =>
+            reconcileSource(
+              { config, temporal: temporalClient, events: store.events, bodies: createBodyStore(store.bodies), logger, count: countReconciled },
+              source,
+              { since: new Date(Date.now() - lookbackMs), signal },
+            ),
         });
+        // The purge and reconciliation schedules follow the config of the worker started last.
+        // A failure here is logged, not fatal: events must keep flowing.
+        await ensureSchedules(temporalClient, config).then(
+          (ids) => logger.info({ schedules: ids }, 'schedules in force'),
+          (error: unknown) => logger.error({ err: error }, 'could not create or update the purge and reconcile schedules'),
+        );
         logger.info({ taskQueue, handlers: Object.keys(handlers), pid: process.pid, url: server.url }, 'worker polling');
         await worker.run(); // returns after SIGINT/SIGTERM once running tasks are done
       } finally {

@@ -25,7 +25,8 @@ export function createBodyStore(bodies: Collection<BodyDocument>): BodyStore {
       await bodies
         .updateOne(
           { _id: id },
-          { $setOnInsert: { rawBody: new Binary(rawBody), bytes: rawBody.length, createdAt: new Date() } },
+          // storedAt: a body stored again now is in use, whatever the purge finds (src/retention/).
+          { $setOnInsert: { rawBody: new Binary(rawBody), bytes: rawBody.length, createdAt: new Date() }, $set: { storedAt: new Date() } },
           { upsert: true },
         )
         .catch((error) => {

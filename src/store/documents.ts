@@ -70,6 +70,10 @@ export interface EventDocument {
   createdAt: Date;
   updatedAt: Date;
   completedAt?: Date;
+  /** When the retention policy removed the payload, bodies, headers and actions (src/retention/). */
+  purgedAt?: Date;
+  /** Set on an event a reconciliation run found missing and started (src/reconcile/). */
+  recoveredBy?: 'reconcile';
 }
 
 /** `bodies`: claim-checked request bodies, `_id` = SHA-256 of the bytes (hex). */
@@ -78,4 +82,6 @@ export interface BodyDocument {
   rawBody: Binary;
   bytes: number;
   createdAt: Date;
+  /** The last time a delivery stored these bytes: the purge keeps a body stored since its cutoff. */
+  storedAt?: Date;
 }

@@ -1,5 +1,6 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
+import { createMaintenanceActivities, type MaintenanceDeps } from '../../activities/create-maintenance-activities';
 import type { DestinationConfig } from '../config/load-config';
 import type { Handlers } from '../handlers/types';
 import type { ActivityMetrics } from '../metrics/activity-metrics';
@@ -17,6 +18,8 @@ export interface WorkerDeps {
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   /** Told of each finished event and action attempt (the worker's /metrics). */
   readonly metrics?: ActivityMetrics;
+  /** Runs a scheduled reconciliation; without it this worker's reconcileSource activity fails. */
+  readonly reconcile?: MaintenanceDeps['reconcile'];
 }
 
 /** A worker for hookflow's task queue: the workflow bundle plus activities over real dependencies. */
@@ -29,13 +32,18 @@ export function createWorker({
   destinations,
   workflowBundle,
   metrics,
+  reconcile,
 }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
-    activities: createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, destinations, metrics }),
+    activities: {
+      ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, destinations, metrics }),
+      // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
+      ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
+    },
     // Activities are bound by I/O (handlers, forwards, MongoDB): let many run at once.
     maxConcurrentActivityTaskExecutions: 200,
     // Let running activities finish on SIGTERM before the worker exits.
