@@ -71,6 +71,8 @@ export interface HandshakeRequest {
   readonly body?: Buffer;
   /** The answer the provider expects, so `send --handshake` can say whether it got it. */
   readonly expect: { readonly status: number; readonly body?: string };
+  /** Sign it as an event (Discord's PING, Twitch's verification are signed like any delivery). */
+  readonly signed?: boolean;
 }
 
 export interface SignedRequest {

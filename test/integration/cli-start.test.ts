@@ -13,6 +13,7 @@ import { testEnv } from '../harness/test-env';
 
 const ROOT = path.resolve(__dirname, '../..');
 const sendgridKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const ed25519Keys = generateKeyPairSync('ed25519');
 const random = () => randomBytes(18).toString('base64url');
 /** One source per provider, named after it, with a random secret of the provider's format. */
 const PROVIDER_SOURCES: Record<string, Record<string, unknown>> = {
@@ -28,6 +29,24 @@ const PROVIDER_SOURCES: Record<string, Record<string, unknown>> = {
   linear: { provider: 'linear', secrets: [random()] },
   sendgrid: { provider: 'sendgrid', secrets: [sendgridKeys.publicKey.export({ type: 'spki', format: 'der' }).toString('base64')] },
   mailgun: { provider: 'mailgun', secrets: [random()] },
+  // Issue #12: generic schemes and presets.
+  token: { provider: 'token', secrets: [random()], header: 'X-Token' },
+  basic: { provider: 'basic', users: [`ada:${random()}`] },
+  jwt: { provider: 'jwt', secrets: [random()], algorithms: ['HS256'], bodySha256Claim: 'sha256' },
+  publickey: { provider: 'publickey', secrets: [ed25519Keys.publicKey.export({ type: 'spki', format: 'pem' })], algorithm: 'ed25519', signatureHeader: 'X-Signature' },
+  meta: { provider: 'meta', secrets: [random()], verifyToken: random() },
+  discord: { provider: 'discord', secrets: [ed25519Keys.publicKey.export({ type: 'spki', format: 'pem' })] },
+  gitlab: { provider: 'gitlab', secrets: [`whsec_${randomBytes(24).toString('base64')}`] },
+  telegram: { provider: 'telegram', secrets: [random()] },
+  clerk: { provider: 'clerk', secrets: [`whsec_${randomBytes(24).toString('base64')}`] },
+  resend: { provider: 'resend', secrets: [`whsec_${randomBytes(24).toString('base64')}`] },
+  twitch: { provider: 'twitch', secrets: [random()] },
+};
+/** Providers whose configured secret is a public key: `hookflow send` is given the private one. */
+const PRIVATE_KEYS: Record<string, () => string> = {
+  sendgrid: () => sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  discord: () => ed25519Keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+  publickey: () => ed25519Keys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
 };
 const BIN = path.join(ROOT, 'bin', 'hookflow.js');
 
@@ -136,16 +155,23 @@ describe('hookflow start and hookflow send', () => {
   });
 
   test('`hookflow send` works for every provider', async () => {
-    const keyFile = path.join(dir, 'sendgrid-private.pem');
-    writeFileSync(keyFile, sendgridKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }));
+    const keyFile = (source: string) => {
+      const file = path.join(dir, `${source}-private.pem`);
+      writeFileSync(file, PRIVATE_KEYS[source]());
+      return ['--key-file', file];
+    };
     const outcomes = await Promise.all(
       Object.keys(PROVIDER_SOURCES).map(async (source) => {
-        const args = [BIN, 'send', source, ...(source === 'sendgrid' ? ['--key-file', keyFile] : [])];
+        const args = [BIN, 'send', source, ...(PRIVATE_KEYS[source] ? keyFile(source) : [])];
         const sent = await runCommand(process.execPath, args, { env, cwd: ROOT, timeoutMs: 60_000 });
         return `${source}: ${sent.stdout.split('\n').slice(0, 2).join(' ')}${sent.stderr}`;
       }),
     );
-    for (const outcome of outcomes) expect(outcome).toMatch(/^[\w-]+: 200 OK \{"status":"accepted","workflowId":"[\w-]+:.+"\}$/);
+    for (const outcome of outcomes) {
+      // Discord's Webhook Events are acknowledged with an empty 204, as Discord expects.
+      if (outcome.startsWith('discord:')) expect(outcome).toBe('discord: 204 No Content ');
+      else expect(outcome).toMatch(/^[\w-]+: 200 OK \{"status":"accepted","workflowId":"[\w-]+:.+"\}$/);
+    }
     // No route for these sources: recorded as ignored, each under its own ID.
     await waitUntil(
       'every provider event recorded',
@@ -153,6 +179,23 @@ describe('hookflow start and hookflow send', () => {
       { timeoutMs: 30_000 },
     );
   }, 90_000);
+
+  test('`hookflow send <source> --handshake` performs each provider handshake and gets the answer the provider expects', async () => {
+    const ed = path.join(dir, 'discord-handshake.pem');
+    writeFileSync(ed, PRIVATE_KEYS.discord());
+    for (const [source, extra, expected] of [
+      ['meta', [], /^200 OK\n\d+\nhandshake answered as the provider expects/],
+      ['discord', ['--key-file', ed], /^200 OK\n\{"type":1\}\nhandshake answered as the provider expects/],
+      ['twitch', [], /^200 OK\n[\w-]+\nhandshake answered as the provider expects/],
+      ['slack', [], /^200 OK\n\{"challenge":"[^"]+"\}/],
+    ] as const) {
+      const sent = await runCommand(process.execPath, [BIN, 'send', source, '--handshake', ...extra], { env, cwd: ROOT, timeoutMs: 60_000 });
+      expect(`${sent.stdout}${sent.stderr}`).toMatch(expected);
+      expect(sent.code).toBe(0);
+    }
+    const none = await runCommand(process.execPath, [BIN, 'send', 'github', '--handshake'], { env, cwd: ROOT, timeoutMs: 30_000 });
+    expect([none.code, none.stderr.trim()]).toEqual([2, 'provider github has no endpoint handshake']);
+  }, 120_000);
 
   test('`hookflow send` to an unknown source lists the sources and fails', async () => {
     const sent = await runCommand(process.execPath, [BIN, 'send', 'nope'], { env, cwd: ROOT, timeoutMs: 30_000 });

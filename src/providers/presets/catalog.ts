@@ -113,6 +113,13 @@ export const PRESETS: readonly Preset[] = [
       { when: [{ select: 'body:type', equals: '3' }], reply: { status: 200, body: { type: 6 } } },
       { reply: { status: 200, body: { type: 5 } } },
     ],
+    sampleHandshake: () => ({
+      method: 'POST',
+      signed: true,
+      headers: {},
+      body: Buffer.from(JSON.stringify({ id: snowflake(), application_id: '1234567890123456789', type: 1, token: randomBytes(32).toString('base64url'), version: 1 })),
+      expect: { status: 200, body: '{"type":1}' },
+    }),
     sample: (type, now) =>
       type === 'interaction'
         ? json({
@@ -250,6 +257,26 @@ export const PRESETS: readonly Preset[] = [
         reply: { status: 200, echo: 'body:challenge', contentType: 'text/plain' },
       },
     ],
+    sampleHandshake: (_options, _secret, now) => {
+      const challenge = randomBytes(24).toString('base64url');
+      return {
+        method: 'POST',
+        signed: true,
+        headers: {
+          'twitch-eventsub-message-id': randomUUID(),
+          'twitch-eventsub-message-type': 'webhook_callback_verification',
+          'twitch-eventsub-subscription-type': 'channel.follow',
+          'twitch-eventsub-subscription-version': '2',
+        },
+        body: Buffer.from(
+          JSON.stringify({
+            challenge,
+            subscription: { id: randomUUID(), status: 'webhook_callback_verification_pending', type: 'channel.follow', version: '2', created_at: now.toISOString() },
+          }),
+        ),
+        expect: { status: 200, body: challenge },
+      };
+    },
     headers: ({ eventType }) => ({
       'twitch-eventsub-message-id': randomUUID(),
       'twitch-eventsub-message-retry': '0',

@@ -88,7 +88,16 @@ export function presetProvider(preset: Preset): Provider<Options> {
       return { ...signed, contentType };
     },
 
-    ...(preset.sampleHandshake ? { handshakeRequest: preset.sampleHandshake } : {}),
+    ...(preset.sampleHandshake
+      ? {
+          handshakeRequest(opts: Options, secret: string, now: Date) {
+            const request = preset.sampleHandshake!(opts, secret, now);
+            if (!request.signed || !request.body) return request;
+            const signed = signScheme(schemes[0], { body: request.body, contentType: JSON_TYPE, url: '', secret, now, headers: request.headers, options: opts });
+            return { ...request, headers: signed.headers, body: signed.body };
+          },
+        }
+      : {}),
 
     sample: preset.sample,
   };
