@@ -162,4 +162,56 @@ describe('recordEvent re-executed for the same run or an older one', () => {
       await monitored.close();
     }
   });
+
+  // The same race as it happened, many times over on the real server: before the fix, 12 and 9
+  // of 150 events ended `processing` on FerretDB/SQLite (the straggler's record, attempts 1,
+  // replaced the whole document written by attempt 2 and the workflow's rewrite).
+  test('issue #18: 60 events, each with a straggling failed attempt racing the recorded outcome, all end succeeded', async () => {
+    const activities = createActivities({
+      events: store.events,
+      bodies: createBodyStore(store.bodies),
+      handlers: {
+        h: () => ({ done: true }),
+        late: async () => {
+          await new Promise((r) => setTimeout(r, Math.random() * 30));
+          throw new Error('E11000 duplicate key (effects)');
+        },
+      },
+      destinations: new Map(),
+    });
+    const ids = Array.from({ length: 60 }, () => `demo:evt_${randomUUID()}`);
+    await Promise.all(
+      ids.map(async (workflowId) => {
+        const env = (attempt: number) => new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' }, attempt });
+        const { event, plan } = input(workflowId);
+        await retryBusy(() => env(1).run(activities.recordEvent, input(workflowId), Date.now()));
+        const straggler: RunActionInput = { event: actionEvent(event), action: { ...plan.actions[0], kind: 'handler', handler: 'late' } };
+        const late = env(1).run(activities.runAction, straggler).catch(() => undefined);
+        const job: RunActionInput = { event: actionEvent(event), action: plan.actions[0] };
+        const { result } = (await env(2).run(activities.runAction, job)) as ActionSuccess;
+        const progress: ProgressInput = {
+          workflowId,
+          actions: { 'handler:h': { status: 'succeeded', attempts: 2, result } },
+          outcome: { status: 'succeeded' },
+        };
+        await retryBusy(() => env(2).run(activities.recordProgress, progress));
+        await late;
+      }),
+    );
+    const statuses = await store.events.distinct('status', { _id: { $in: ids } });
+    expect(statuses).toEqual(['succeeded']);
+    expect(await store.events.countDocuments({ _id: { $in: ids }, status: 'succeeded', attempts: 2 })).toBe(60);
+  });
 });
+
+/** As Temporal retries a local activity: FerretDB on SQLite answers SQLITE_BUSY under concurrent writes. */
+async function retryBusy<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= 30 || !String(error).includes('SQLITE_BUSY')) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
