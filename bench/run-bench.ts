@@ -1,10 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { env } from '../src/config/env';
 import { loadConfig } from '../src/config/load-config';
+import { makeStackDir } from '../src/stack/paths';
 import { ensureSearchAttributes } from '../src/temporal/ensure-search-attributes';
 import type { BenchContext } from './bench-context';
 import { IO_WAIT_MS } from './bench-handlers';
@@ -49,7 +50,7 @@ export async function runBench(argv: string[]): Promise<number> {
   process.once('SIGINT', () => process.exit(130));
   process.once('SIGTERM', () => process.exit(143));
 
-  const dir = mkdtempSync(path.join(options.dataDir, 'hookflow-bench-'));
+  const dir = makeStackDir(options.dataDir, 'hookflow-bench-');
   const conditions = {
     startedAt: new Date(began).toISOString(),
     node: process.version,

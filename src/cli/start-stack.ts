@@ -85,16 +85,25 @@ export async function startStack(argv: string[]): Promise<number> {
 
     // MongoDB
     let mongoUri = env('MONGODB_URI');
+    let mongoVia = 'MONGODB_URI';
     if (mongoUri) {
       say('using MongoDB from MONGODB_URI');
       await waitForMongo(mongoUri);
     } else {
       const port = numberEnv('HOOKFLOW_MONGO_PORT', 27017);
       await assertPortsFree({ [port]: 'HOOKFLOW_MONGO_PORT' });
-      const mongo = await startMongoServer({ port, dataDir: path.join(data, 'mongodb'), logFile: path.join(logs, 'mongodb.log'), log: say });
-      stack.push({ name: 'MongoDB', stop: mongo.stop });
+      const mongo = await startMongoServer({
+        port,
+        dataDir: path.join(data, 'mongodb'),
+        logFile: path.join(logs, 'mongodb.log'),
+        postgresDir: path.join(data, 'postgres'),
+        postgresLogFile: path.join(logs, 'postgres.log'),
+        log: say,
+      });
+      stack.push({ name: mongo.postgres ? 'MongoDB (FerretDB, PostgreSQL)' : 'MongoDB', stop: mongo.stop });
       mongoUri = mongo.uri;
-      say(`MongoDB-protocol server on ${mongoUri} (${mongo.via}), data in ${path.join(data, 'mongodb')}`);
+      mongoVia = mongo.via;
+      say(`MongoDB-protocol server on ${mongoUri}: ${mongo.via}`);
     }
 
     // Receiver and workers, each its own process as in production. Worker i serves /healthz,
@@ -144,6 +153,7 @@ export async function startStack(argv: string[]): Promise<number> {
   Temporal UI   ${uiUrl}
   Temporal CLI  ${'path' in cli ? `${cli.path}   npm run hookflow -- temporal workflow list` : 'none found (TEMPORAL_CLI, PATH, tool cache)'}
   MongoDB       ${mongoUri}   database ${config.mongodb.database}
+                ${mongoVia}
   Workers       ${workers}   /readyz /healthz /metrics on ${workerUrls.join(', ')}
   Admin API     ${
     config.admin.token

@@ -1,3 +1,4 @@
+import { chmodSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { env } from '../config/env';
 
@@ -12,4 +13,14 @@ export function dataDir(): string {
 /** Where provisioned binaries live (temporal CLI, FerretDB, downloaded mongod). */
 export function toolCacheDir(): string {
   return path.resolve(env('HOOKFLOW_TOOL_CACHE') ?? path.join(PROJECT_ROOT, '.hookflow', 'tools'));
+}
+
+/**
+ * A new directory for a stack's data (tests, the bench). mkdtemp makes it private to us, but
+ * PostgreSQL runs as another user when we are root (it refuses root), and must reach its data.
+ */
+export function makeStackDir(parent: string, prefix: string): string {
+  const dir = mkdtempSync(path.join(parent, prefix));
+  chmodSync(dir, 0o755);
+  return dir;
 }

@@ -7,7 +7,7 @@ export interface ServiceProcess {
   readonly child: ChildProcess;
   /** Resolves with the exit code (or signal name) once the process has exited. */
   readonly exited: Promise<number | string>;
-  /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+  /** The stop signal (SIGTERM unless started with another), then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -28,7 +28,16 @@ export function startService(
   name: string,
   command: string,
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; logFile?: string; cwd?: string } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    logFile?: string;
+    cwd?: string;
+    /** Run as this user and group (a server that refuses to run as root). */
+    uid?: number;
+    gid?: number;
+    /** What asks this server to stop: SIGTERM, unless its fast shutdown is another signal. */
+    stopSignal?: NodeJS.Signals;
+  } = {},
 ): ServiceProcess {
   let stdio: ['ignore', 'inherit' | number, 'inherit' | number] = ['ignore', 'inherit', 'inherit'];
   let fd: number | undefined;
@@ -37,7 +46,12 @@ export function startService(
     fd = openSync(options.logFile, 'a');
     stdio = ['ignore', fd, fd];
   }
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio });
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio,
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
+  });
   if (fd !== undefined) closeSync(fd); // the child holds its own copy
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
@@ -49,7 +63,7 @@ export function startService(
     exited,
     async stop(graceMs = 10_000) {
       if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
+        child.kill(options.stopSignal ?? 'SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
         await exited;
         clearTimeout(timer);

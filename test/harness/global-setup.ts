@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../src/stack/free-port';
+import { makeStackDir } from '../../src/stack/paths';
 import { startMongoServer } from '../../src/stack/mongo-server';
 import { startTemporalServer } from '../../src/stack/temporal-server';
 import { TEST_ENV, type TestStackHandle } from './test-env';
@@ -14,7 +15,7 @@ import { TEST_ENV, type TestStackHandle } from './test-env';
  */
 export default async function globalSetup(): Promise<void> {
   const started = Date.now();
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-test-'));
+  const dir = makeStackDir(os.tmpdir(), 'hookflow-test-');
   const log = (line: string) => process.stderr.write(`[test stack] ${line}\n`);
   const [temporalPort, mongoPort] = [await freePort(), await freePort()];
   const [temporal, mongo] = await Promise.all([

@@ -1,0 +1,104 @@
+import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import type { PostgresBinaries } from './embedded-postgres-binaries';
+import { runCommand } from './run-command';
+import { startService, type ServiceProcess } from './service-process';
+import { waitUntil } from './wait-until';
+
+export interface PostgresOptions {
+  readonly binaries: PostgresBinaries;
+  readonly port: number;
+  /** The cluster's data directory; created by initdb on first start, reused after. */
+  readonly dataDir: string;
+  readonly logFile: string;
+}
+
+export interface RunningPostgres {
+  /** A connection URL for the `ferretdb` database, trust-authenticated on 127.0.0.1 only. */
+  readonly url: string;
+  readonly service: ServiceProcess;
+  stop(): Promise<void>;
+}
+
+/** The database FerretDB keeps its collections in (one PostgreSQL schema per MongoDB database). */
+const DATABASE = 'ferretdb';
+const USER = 'postgres';
+
+/**
+ * A PostgreSQL server of our own on 127.0.0.1, for FerretDB to store into. Trust authentication
+ * is safe only because it listens on loopback alone and no Unix socket is opened.
+ * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user if the
+ * machine has one, else as `nobody`; the data directory is given to that user, and every
+ * directory above it must let that user through (the error says which does not).
+ */
+export async function startPostgres({ binaries, port, dataDir, logFile }: PostgresOptions): Promise<RunningPostgres> {
+  const owner = serverUser();
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binaries, dataDir, owner);
+  const service = startService(
+    'postgres',
+    binaries.postgres,
+    [
+      '-D', dataDir,
+      '-p', String(port),
+      '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'unix_socket_directories=',
+      // FerretDB pools its connections; receivers, workers and tools each hold a few.
+      '-c', 'max_connections=200',
+    ],
+    { logFile, ...owner, stopSignal: 'SIGINT' },
+  );
+  const base = `postgres://${USER}@127.0.0.1:${port}`;
+  try {
+    await waitUntil(
+      `PostgreSQL on 127.0.0.1:${port}`,
+      async () => {
+        const client = new Client({ connectionString: `${base}/postgres`, connectionTimeoutMillis: 1_000 });
+        try {
+          await client.connect();
+          const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+          if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
+          return true;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      { timeoutMs: 60_000, intervalMs: 250, abort: service.exited },
+    );
+  } catch (error) {
+    await service.stop();
+    throw new Error(`${(error as Error).message}; see ${logFile}`);
+  }
+  // SIGINT is PostgreSQL's fast shutdown: SIGTERM (smart) would wait for FerretDB's pool to leave.
+  return { url: `${base}/${DATABASE}`, service, stop: () => service.stop() };
+}
+
+interface Owner {
+  readonly uid?: number;
+  readonly gid?: number;
+}
+
+async function initCluster(binaries: PostgresBinaries, dataDir: string, owner: Owner): Promise<void> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (owner.uid !== undefined) chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
+  const init = await runCommand(
+    binaries.initdb,
+    ['-D', dataDir, '-U', USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-instructions'],
+    { timeoutMs: 120_000, ...owner },
+  );
+  if (init.code !== 0) {
+    const reason = (init.stderr || init.stdout).trim().split('\n').slice(-3).join(' ');
+    const hint = owner.uid !== undefined ? ` (it runs as uid ${owner.uid}: every directory above ${dataDir} must let that user through)` : '';
+    throw new Error(`initdb ${dataDir} failed${hint}: ${reason.slice(0, 400)}`);
+  }
+}
+
+/** Who the server runs as: ourselves, unless we are root. */
+function serverUser(): Owner {
+  if (os.userInfo().uid !== 0) return {};
+  const passwd = readFileSync('/etc/passwd', 'utf8').split('\n').map((line) => line.split(':'));
+  const entry = passwd.find((f) => f[0] === 'postgres') ?? passwd.find((f) => f[0] === 'nobody');
+  if (!entry) throw new Error('running as root, and the machine has neither a `postgres` nor a `nobody` user to run PostgreSQL as');
+  return { uid: Number(entry[2]), gid: Number(entry[3]) };
+}
