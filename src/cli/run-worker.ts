@@ -79,6 +79,7 @@ export async function runWorker(): Promise<number> {
           handlers,
           destinations: config.destinations,
           metrics,
+          maxConcurrentActions: config.worker.maxConcurrentActions,
           ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
           reconcile: ({ source, lookbackMs }, signal) =>
             reconcileSource(

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationProblem, parseDuration } from './duration';
+import { routeFilterSchema } from '../filters/filter-schema';
 
 /** MongoDB refuses documents over 16 MiB, and a body is stored whole in one. */
 const MAX_BODY_BYTES = 16_000_000;
@@ -107,6 +108,10 @@ const routeSchema = z
     orderingKey: z.string().min(1).optional(),
     /** With orderingKey: record an event older than the newest processed for its key as `stale`. */
     skipStale: z.boolean().default(false),
+    /** Names the route in refusals and `hookflow transform`; `routes.<i>` otherwise. */
+    name: z.string().regex(NAME, NAME_RULE).optional(),
+    /** Conditions on body, headers and query the event must meet (src/filters/); compiled here. */
+    filter: routeFilterSchema.optional(),
   })
   .strict()
   .refine((route) => !route.skipStale || route.orderingKey, {
@@ -199,6 +204,12 @@ export const configSchema = z
       .object({
         host: z.string().default('127.0.0.1'),
         port: z.number().int().min(0).max(65535).default(9464),
+        /**
+         * Action attempts one worker runs at once: a cap keeps one worker from flooding a
+         * downstream, and more workers then mean more throughput. Above it, tasks wait in
+         * Temporal for a free slot (on this worker or another).
+         */
+        maxConcurrentActions: z.number().int().min(1).max(10_000).default(200),
       })
       .strict()
       .prefault({}),

@@ -20,6 +20,8 @@ export interface WorkerDeps {
   readonly metrics?: ActivityMetrics;
   /** Runs a scheduled reconciliation; without it this worker's reconcileSource activity fails. */
   readonly reconcile?: MaintenanceDeps['reconcile'];
+  /** Action attempts this worker runs at once (`worker.maxConcurrentActions`). */
+  readonly maxConcurrentActions?: number;
 }
 
 /** A worker for hookflow's task queue: the workflow bundle plus activities over real dependencies. */
@@ -33,6 +35,7 @@ export function createWorker({
   workflowBundle,
   metrics,
   reconcile,
+  maxConcurrentActions = 200,
 }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
@@ -44,8 +47,8 @@ export function createWorker({
       // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
       ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
     },
-    // Activities are bound by I/O (handlers, forwards, MongoDB): let many run at once.
-    maxConcurrentActivityTaskExecutions: 200,
+    // Actions are bound by I/O (handlers, forwards): many run at once, up to worker.maxConcurrentActions.
+    maxConcurrentActivityTaskExecutions: maxConcurrentActions,
     // Let running activities finish on SIGTERM before the worker exits.
     shutdownGraceTime: '30 seconds',
   });

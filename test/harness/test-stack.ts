@@ -44,6 +44,8 @@ export interface TestStackOptions {
   readonly worker?: boolean;
   /** Passed to the worker's activities (to read its metrics). */
   readonly workerMetrics?: ActivityMetrics;
+  /** The worker's `worker.maxConcurrentActions`. */
+  readonly maxConcurrentActions?: number;
 }
 
 export interface PostResult {
@@ -172,6 +174,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         destinations: config.destinations,
         workflowBundle: { codePath: testEnv('bundlePath') },
         ...(options.workerMetrics ? { metrics: options.workerMetrics } : {}),
+        ...(options.maxConcurrentActions ? { maxConcurrentActions: options.maxConcurrentActions } : {}),
       });
       running = worker.run();
     },
