@@ -1,8 +1,9 @@
-import { BadRequestError } from '../errors/http-errors';
+import { BadRequestError, UnsupportedMediaTypeError } from '../errors/http-errors';
 import type { SourceConfig } from '../config/load-config';
 import { parsePayload } from '../providers/payload';
 import type { HandshakeReply, Payload, WebhookRequest } from '../providers/types';
 import type { WebhookEvent } from '../types/webhook-event';
+import { isSupported, SUPPORTED_TYPES } from './admit-request';
 
 /**
  * Temporal refuses a workflow ID over 1000 bytes of UTF-8 (`limit.maxIDLength`), on every
@@ -39,6 +40,7 @@ export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Da
   if ((req.method ?? 'POST') !== 'POST') {
     throw new BadRequestError(`${req.method} is answered only for the provider's handshake, and this is not one`);
   }
+  if (provider.challenge && !isSupported(req.contentType)) throw new UnsupportedMediaTypeError(req.contentType || undefined, SUPPORTED_TYPES);
   const { secretIndex, nonce } = provider.verify(req, settings, now);
   const payload = parsePayload(req);
   const reply = provider.handshake?.(req, payload, settings);

@@ -7,9 +7,9 @@ import { mediaType } from './webhook-request';
 
 type SourceRateLimits = ReturnType<typeof createSourceRateLimits>;
 
-const SUPPORTED_TYPES = [JSON_TYPE, FORM_TYPE];
+export const SUPPORTED_TYPES = [JSON_TYPE, FORM_TYPE];
 
-function isSupported(type: string): boolean {
+export function isSupported(type: string): boolean {
   return SUPPORTED_TYPES.includes(type) || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
@@ -29,8 +29,9 @@ export function admitRequest(ctx: Context, source: SourceConfig, rateLimits: Sou
   }
   const methods = allowedMethods(source);
   if (!methods.includes(ctx.method)) throw new MethodNotAllowedError([...methods]);
-  // A body-less request (a GET handshake, Graph's validation POST) has no media type to check.
-  const bodyless = ctx.method === 'GET' || ctx.get('content-length') === '0';
+  // A body-less request (a GET handshake) has no media type to check; for a provider with a
+  // handshake of its own (Graph's validation POST is text/plain) acceptWebhook checks it after.
+  const bodyless = ctx.method === 'GET' || ctx.get('content-length') === '0' || source.provider.challenge !== undefined;
   const type = mediaType(ctx.get('content-type'));
   if (!bodyless && !isSupported(type)) throw new UnsupportedMediaTypeError(ctx.get('content-type') || undefined, SUPPORTED_TYPES);
   // Last of the cheap checks, so only requests whose body would be read spend a token.

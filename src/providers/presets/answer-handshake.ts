@@ -1,12 +1,13 @@
-import { SignatureError } from '../../errors/http-errors';
+import { BadRequestError, SignatureError } from '../../errors/http-errors';
 import { select, type SelectContext } from '../schemes/selector';
 import { tokenEquals } from '../schemes/token-match';
 import type { HandshakeReply, Payload, SourceSettings, WebhookRequest } from '../types';
 import type { Condition, Handshake, Reply } from './preset';
 
 export function matches(conditions: readonly Condition[], ctx: SelectContext): boolean {
-  return conditions.every(({ select: selector, equals }) => {
+  return conditions.every(({ select: selector, equals, absent }) => {
     const value = select(selector, ctx);
+    if (absent) return value === undefined;
     return value !== undefined && (equals === undefined || value === equals);
   });
 }
@@ -16,7 +17,7 @@ export function toReply(reply: Reply, ctx: SelectContext): HandshakeReply {
   let body = reply.body;
   if (reply.echo !== undefined) {
     const value = select(reply.echo, ctx);
-    if (value === undefined) return { status: 400, body: { error: `handshake without ${reply.echo}` } };
+    if (value === undefined) throw new BadRequestError(`handshake without ${reply.echo}`);
     body = reply.echoAs ? { [reply.echoAs]: value } : value;
   }
   const logged = reply.log === undefined ? undefined : select(reply.log, ctx);

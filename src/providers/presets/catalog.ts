@@ -1,6 +1,7 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { JSON_TYPE } from '../payload';
+import { publicKeyProblem } from '../schemes/public-key';
 import type { Payload } from '../types';
 import type { Preset } from './preset';
 
@@ -310,5 +311,337 @@ export const PRESETS: readonly Preset[] = [
             },
           });
     },
+  },
+  {
+    name: 'microsoft-graph',
+    spec: 'Microsoft Graph change notifications: validationToken echo; clientState in every notification; https://learn.microsoft.com/graph/change-notifications-delivery-webhooks',
+    // No signature: each notification carries the subscription's clientState (rich notifications'
+    // validationTokens need Microsoft's keys over the network, which hookflow does not fetch).
+    scheme: { kind: 'token', from: 'body:clientState', option: 'clientState', each: 'value' },
+    needsSecrets: false,
+    options: z.object({ clientState: z.string().min(1).max(128) }).strict(),
+    secretOptions: ['clientState'],
+    // A batch of notifications is one event; Graph sends no delivery ID.
+    id: 'hash:body',
+    type: ['body:value.0.lifecycleEvent', 'body:value.0.changeType'],
+    handshakes: [
+      {
+        kind: 'challenge',
+        method: 'POST',
+        when: [{ select: 'query:validationToken' }],
+        reply: { status: 200, echo: 'query:validationToken', contentType: 'text/plain' },
+      },
+    ],
+    answers: [{ reply: { status: 202 } }],
+    sample: (type, now) =>
+      json({
+        value: [
+          {
+            subscriptionId: randomUUID(),
+            subscriptionExpirationDateTime: new Date(now.getTime() + 3_600_000).toISOString(),
+            changeType: type ?? 'created',
+            resource: `Users/${randomUUID()}/Messages/${randomBytes(12).toString('hex')}`,
+            resourceData: { '@odata.type': '#Microsoft.Graph.Message', id: randomBytes(12).toString('hex') },
+            clientState: '',
+            tenantId: randomUUID(),
+          },
+        ],
+      }),
+    sampleHandshake: () => {
+      const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+      return { method: 'POST', query: `?validationToken=${encodeURIComponent(token)}`, headers: { 'content-type': 'text/plain; charset=utf-8' }, expect: { status: 200, body: token } };
+    },
+  },
+  {
+    name: 'dropbox',
+    spec: 'Dropbox: X-Dropbox-Signature hex HMAC-SHA256 of the body (app secret); GET challenge; https://www.dropbox.com/developers/reference/webhooks',
+    methods: ['GET', 'POST'],
+    scheme: { kind: 'hmac', algorithm: 'sha256', signature: { header: 'x-dropbox-signature', encoding: 'hex' }, signed: ['body'] },
+    // Dropbox sends no ID; a notification only says which accounts changed.
+    id: 'hash:body',
+    type: (payload) => (payload !== null && typeof payload === 'object' ? Object.keys(payload)[0] : undefined),
+    handshakes: [
+      {
+        // Echoing is safe unsigned: nosniff stops a browser reading the echo as anything but text.
+        kind: 'challenge',
+        method: 'GET',
+        when: [{ select: 'query:challenge' }],
+        reply: { status: 200, echo: 'query:challenge', contentType: 'text/plain', headers: { 'X-Content-Type-Options': 'nosniff' } },
+      },
+    ],
+    sample: () => json({ list_folder: { accounts: [`dbid:${randomBytes(16).toString('base64url')}`] }, delta: { users: [randomInt(1, 1e8)] } }),
+    sampleHandshake: () => {
+      const challenge = randomBytes(16).toString('hex');
+      return { method: 'GET', query: `?challenge=${challenge}`, headers: {}, expect: { status: 200, body: challenge } };
+    },
+  },
+  {
+    name: 'okta',
+    spec: 'Okta event hooks: the configured Authorization header value; GET X-Okta-Verification-Challenge; https://developer.okta.com/docs/concepts/event-hooks/',
+    methods: ['GET', 'POST'],
+    scheme: { kind: 'token', from: 'header:authorization' },
+    // Okta batches events; the first event's uuid identifies the delivery.
+    id: ['body:data.events.0.uuid', 'body:eventId'],
+    type: 'body:data.events.0.eventType',
+    occurredAt: { from: 'body:eventTime', unit: 'iso' },
+    handshakes: [
+      {
+        // The one-time verification carries the hook's auth header too, so it is checked first.
+        kind: 'challenge',
+        method: 'GET',
+        when: [{ select: 'header:x-okta-verification-challenge' }],
+        verify: true,
+        reply: { status: 200, echo: 'header:x-okta-verification-challenge', echoAs: 'verification' },
+      },
+    ],
+    sample: (type, now) =>
+      json({
+        eventType: 'com.okta.event_hook',
+        eventTypeVersion: '1.0',
+        cloudEventsVersion: '0.1',
+        source: 'https://example.okta.com/api/v1/eventHooks/who8vt36qfNpCGz9H1e6',
+        eventId: randomUUID(),
+        eventTime: now.toISOString(),
+        contentType: 'application/json',
+        data: {
+          events: [
+            {
+              uuid: randomUUID(),
+              published: now.toISOString(),
+              eventType: type ?? 'user.lifecycle.create',
+              displayMessage: 'Create Okta user',
+              severity: 'INFO',
+              actor: { id: '00u1qw1mqitPHM8AJ0g7', type: 'User', alternateId: 'admin@example.com' },
+              target: [{ id: '00u1s5ljcbF95vjjD0g7', type: 'User', alternateId: 'ada@example.com' }],
+            },
+          ],
+        },
+      }),
+    sampleHandshake: (_options, secret) => {
+      const challenge = randomBytes(24).toString('base64url');
+      return {
+        method: 'GET',
+        headers: { authorization: secret, 'x-okta-verification-challenge': challenge },
+        expect: { status: 200, body: JSON.stringify({ verification: challenge }) },
+      };
+    },
+  },
+  {
+    name: 'xero',
+    spec: 'Xero: x-xero-signature base64 HMAC-SHA256 of the body (webhook key); intent to receive; https://developer.xero.com/documentation/guides/webhooks/configuring-your-server',
+    scheme: { kind: 'hmac', algorithm: 'sha256', signature: { header: 'x-xero-signature', encoding: 'base64' }, signed: ['body'] },
+    // No delivery ID: the first event's resource and time, else the body.
+    id: ['{body:events.0.resourceId}:{body:events.0.eventType}:{body:events.0.eventDateUtc}', 'hash:body'],
+    type: '{body:events.0.eventCategory}.{body:events.0.eventType}',
+    occurredAt: { from: 'body:events.0.eventDateUtc', unit: 'iso' },
+    handshakes: [
+      // Intent to receive: signed payloads with no events get 200 with an empty body (unsigned: 401).
+      { kind: 'signed', when: [{ select: 'body:events.length', equals: '0' }], reply: { status: 200 } },
+    ],
+    answers: [{ reply: { status: 200 } }],
+    sample: (type, now) =>
+      json({
+        events: [
+          {
+            resourceUrl: `https://api.xero.com/api.xro/2.0/Invoices/${randomUUID()}`,
+            resourceId: randomUUID(),
+            eventDateUtc: now.toISOString().replace('Z', ''),
+            eventType: type ?? 'UPDATE',
+            eventCategory: 'INVOICE',
+            tenantId: randomUUID(),
+            tenantType: 'ORGANISATION',
+          },
+        ],
+        firstEventSequence: 1,
+        lastEventSequence: 1,
+        entropy: randomBytes(10).toString('hex').toUpperCase(),
+      }),
+  },
+  {
+    name: 'woocommerce',
+    spec: 'WooCommerce: X-WC-Webhook-Signature base64 HMAC-SHA256 of the body; unsigned webhook_id ping; woocommerce includes/class-wc-webhook.php',
+    scheme: { kind: 'hmac', algorithm: 'sha256', signature: { header: 'x-wc-webhook-signature', encoding: 'base64' }, signed: ['body'] },
+    id: 'header:x-wc-webhook-delivery-id',
+    type: 'header:x-wc-webhook-topic',
+    handshakes: [
+      {
+        // Sent once when the webhook is saved, unsigned; anything but 200 marks it failing.
+        kind: 'unsigned',
+        when: [{ select: 'body:webhook_id' }, { select: 'header:x-wc-webhook-signature', absent: true }],
+        reply: { status: 200 },
+      },
+    ],
+    headers: ({ eventType }) => ({
+      'x-wc-webhook-source': 'https://shop.example.com/',
+      'x-wc-webhook-topic': eventType ?? 'order.created',
+      'x-wc-webhook-resource': 'order',
+      'x-wc-webhook-event': 'created',
+      'x-wc-webhook-id': '12',
+      'x-wc-webhook-delivery-id': randomBytes(16).toString('hex'),
+    }),
+    sample: (_type, now) =>
+      json({
+        id: randomInt(1000, 99999),
+        status: 'processing',
+        currency: 'EUR',
+        date_created: now.toISOString().slice(0, 19),
+        total: '42.00',
+        billing: { first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.com' },
+        line_items: [{ id: 1, name: 'Analytical Engine', quantity: 1, total: '42.00' }],
+      }),
+    sampleHandshake: () => ({
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.from('webhook_id=12'),
+      expect: { status: 200, body: '' },
+    }),
+  },
+  {
+    name: 'notion',
+    spec: 'Notion: X-Notion-Signature sha256=<hex> HMAC of the body keyed with the verification_token; https://developers.notion.com/reference/webhooks',
+    scheme: { kind: 'hmac', algorithm: 'sha256', signature: { header: 'x-notion-signature', prefix: 'sha256=', encoding: 'hex' }, signed: ['body'] },
+    id: 'body:id',
+    type: 'body:type',
+    occurredAt: { from: 'body:timestamp', unit: 'iso' },
+    handshakes: [
+      {
+        // The first POST is unsigned and carries the token the operator pastes back into Notion
+        // (it then becomes the source's secret): logged at info, which is on by default.
+        kind: 'unsigned',
+        when: [{ select: 'body:verification_token' }, { select: 'header:x-notion-signature', absent: true }],
+        reply: { status: 200, log: 'body:verification_token' },
+      },
+    ],
+    sample: (type, now) =>
+      json({
+        id: randomUUID(),
+        timestamp: now.toISOString(),
+        workspace_id: randomUUID(),
+        workspace_name: 'Acme',
+        subscription_id: randomUUID(),
+        integration_id: randomUUID(),
+        type: type ?? 'page.content_updated',
+        authors: [{ id: randomUUID(), type: 'person' }],
+        attempt_number: 1,
+        entity: { id: randomUUID(), type: 'page' },
+        data: { parent: { id: randomUUID(), type: 'space' }, updated_blocks: [] },
+      }),
+    sampleHandshake: () => ({
+      method: 'POST',
+      headers: {},
+      body: Buffer.from(JSON.stringify({ verification_token: `secret_${randomBytes(24).toString('base64url')}` })),
+      expect: { status: 200, body: '' },
+    }),
+  },
+  {
+    name: 'figma',
+    spec: 'Figma webhooks V2: the passcode set on the webhook, in the body; PING on creation; https://developers.figma.com/docs/rest-api/webhooks-security',
+    scheme: { kind: 'token', from: 'body:passcode' },
+    secretHeaders: [],
+    // Figma sends no delivery ID; a retry repeats the body, so it identifies the event.
+    id: 'hash:body',
+    type: 'body:event_type',
+    occurredAt: { from: 'body:timestamp', unit: 'iso' },
+    handshakes: [{ kind: 'signed', when: [{ select: 'body:event_type', equals: 'PING' }], reply: { status: 200 } }],
+    sample: (type, now) =>
+      json({
+        event_type: type ?? 'FILE_UPDATE',
+        file_key: randomBytes(11).toString('base64url'),
+        file_name: 'Design system',
+        passcode: '',
+        timestamp: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        webhook_id: String(randomInt(1, 1e6)),
+      }),
+  },
+  {
+    name: 'postmark',
+    spec: 'Postmark: HTTP Basic credentials set on the webhook URL; https://postmarkapp.com/developer/webhooks/webhooks-overview',
+    scheme: { kind: 'basic' },
+    needsSecrets: false,
+    options: z.object({ users: z.array(z.string().min(1).refine((u) => u.includes(':'), 'must be name:password')).min(1) }).strict(),
+    secretOptions: ['users'],
+    id: ['{body:MessageID}:{body:RecordType}:{body:DeliveredAt}', '{body:MessageID}:{body:RecordType}:{body:BouncedAt}', '{body:MessageID}:{body:RecordType}', 'hash:body'],
+    type: 'body:RecordType',
+    sample: (type, now) =>
+      json({
+        RecordType: type ?? 'Delivery',
+        ServerID: 23,
+        MessageStream: 'outbound',
+        MessageID: randomUUID(),
+        Recipient: 'ada@example.com',
+        Tag: 'welcome',
+        DeliveredAt: now.toISOString(),
+        Details: 'Test delivery webhook details',
+        Metadata: { customer: '42' },
+      }),
+  },
+  {
+    name: 'plaid',
+    spec: 'Plaid: Plaid-Verification ES256 JWT whose request_body_sha256 is the body hash; keys as JWKs; https://plaid.com/docs/api/webhooks/webhook-verification',
+    // Keys are the JWKs webhook_verification_key/get returns, pinned in secrets: no network.
+    scheme: { kind: 'jwt', from: 'header:plaid-verification', algorithms: ['ES256'], maxAge: true, bodySha256Claim: 'request_body_sha256' },
+    // Plaid: "reject a webhook whose iat is more than 5 minutes old".
+    defaultToleranceSeconds: 300,
+    // No delivery ID: a retry repeats the body.
+    id: 'hash:body',
+    type: '{body:webhook_type}.{body:webhook_code}',
+    sample: (type) =>
+      json({
+        webhook_type: 'TRANSACTIONS',
+        webhook_code: type ?? 'SYNC_UPDATES_AVAILABLE',
+        item_id: randomBytes(16).toString('base64url'),
+        initial_update_complete: true,
+        historical_update_complete: false,
+        environment: 'production',
+      }),
+  },
+  {
+    name: 'paypal',
+    spec: 'PayPal: SHA256withRSA over transmission-id|time|webhookId|crc32(body), against pinned certificates; https://developer.paypal.com/api/rest/webhooks/rest',
+    scheme: {
+      kind: 'publickey',
+      algorithm: 'rsa-sha256',
+      keysOption: 'certificates',
+      signature: { header: 'paypal-transmission-sig', encoding: 'base64' },
+      signed: ['header:paypal-transmission-id', 'header:paypal-transmission-time', 'option:webhookId', 'crc32'],
+      separator: '|',
+      timestamp: { from: 'header:paypal-transmission-time', unit: 'iso' },
+    },
+    // Verification must work offline: the certificate(s) at PAYPAL-CERT-URL are pinned in the source.
+    needsSecrets: false,
+    options: z
+      .object({
+        webhookId: z.string().min(1),
+        certificates: z
+          .array(z.string().min(1))
+          .min(1)
+          .superRefine((certs, ctx) =>
+            certs.forEach((cert, i) => {
+              const problem = publicKeyProblem(cert, 'rsa-sha256');
+              if (problem) ctx.addIssue({ code: 'custom', path: [i], message: problem });
+            }),
+          ),
+      })
+      .strict(),
+    secretOptions: ['webhookId'],
+    secretHeaders: ['paypal-cert-url'],
+    id: 'body:id',
+    type: 'body:event_type',
+    occurredAt: { from: 'body:create_time', unit: 'iso' },
+    headers: ({ now }) => ({
+      'paypal-transmission-id': randomUUID(),
+      'paypal-transmission-time': now.toISOString(),
+      'paypal-auth-algo': 'SHA256withRSA',
+      'paypal-cert-url': 'https://api.paypal.com/v1/notifications/certs/CERT-360caa42-fca2a594-1d93a270',
+    }),
+    sample: (type, now) =>
+      json({
+        id: `WH-${randomBytes(10).toString('hex').toUpperCase()}`,
+        create_time: now.toISOString(),
+        resource_type: 'capture',
+        event_type: type ?? 'PAYMENT.CAPTURE.COMPLETED',
+        summary: 'Payment completed for EUR 42.0 EUR',
+        resource: { id: randomBytes(8).toString('hex').toUpperCase(), status: 'COMPLETED', amount: { currency_code: 'EUR', value: '42.00' } },
+      }),
   },
 ];

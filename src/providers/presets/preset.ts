@@ -47,8 +47,12 @@ export type Scheme =
     }
   /** `webhook-*` or `svix-*` headers; keys are `whsec_<base64>` (non-whsec secrets are skipped). */
   | { readonly kind: 'standard-webhooks' }
-  /** A shared token equal to a secret: `header:NAME`, `query:NAME` or `body:PATH`. */
-  | { readonly kind: 'token'; readonly from: Selector; readonly prefix?: string }
+  /**
+   * A shared token equal to a secret: `header:NAME`, `query:NAME` or `body:PATH`. With `option`
+   * it must equal that option instead (Graph's `clientState`); with `each`, the body path of a
+   * batch, every item must carry it (`from` is then read in each item).
+   */
+  | { readonly kind: 'token'; readonly from: Selector; readonly prefix?: string; readonly option?: string; readonly each?: string }
   /** HTTP Basic against the `users` option (`name:password`). */
   | { readonly kind: 'basic' }
   | {
@@ -64,6 +68,8 @@ export type Scheme =
   | {
       readonly kind: 'publickey';
       readonly algorithm: PublicKeyAlgorithm;
+      /** Take the keys from this option (PayPal's pinned `certificates`) instead of `secrets`. */
+      readonly keysOption?: string;
       readonly signature: SignatureSpec;
       readonly signed: readonly Part[];
       readonly separator?: string;
@@ -74,6 +80,8 @@ export type Scheme =
 export interface Condition {
   readonly select: Selector;
   readonly equals?: string;
+  /** The selector must yield nothing (WooCommerce's ping carries no signature header). */
+  readonly absent?: boolean;
 }
 
 /** What to answer. `echo` puts a selected value in the body, as text or as `{[echoAs]: value}`. */

@@ -50,7 +50,7 @@ export function signScheme(scheme: Scheme, input: SignInput): { headers: Record<
       }
       const signUrl = typeof input.options.url === 'string' ? input.options.url + (url.includes('?') ? url.slice(url.indexOf('?')) : '') : url;
       const req: WebhookRequest = { rawBody: body, headers, url: signUrl, contentType: input.contentType, method: 'POST' };
-      const content = signedContent(scheme.signed, scheme.separator ?? '', { req, timestamp, url: signUrl });
+      const content = signedContent(scheme.signed, scheme.separator ?? '', { req, timestamp, url: signUrl, options: input.options });
       let digest: Buffer;
       if (scheme.kind === 'hmac') digest = hmac(scheme.algorithm, input.secret, content);
       else {
@@ -74,7 +74,16 @@ export function signScheme(scheme: Scheme, input: SignInput): { headers: Record<
       break;
     }
     case 'token': {
-      const value = `${scheme.prefix ?? ''}${input.secret}`;
+      const token = scheme.option === undefined ? input.secret : String(input.options[scheme.option] ?? '');
+      const value = `${scheme.prefix ?? ''}${token}`;
+      if (scheme.each) {
+        // The sample's items already carry the field; fill it with the token.
+        const parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+        const field = scheme.from.slice(5);
+        const items = (parsed[scheme.each] as Record<string, unknown>[]).map((item) => ({ ...item, [field]: value }));
+        body = Buffer.from(JSON.stringify({ ...parsed, [scheme.each]: items }));
+        break;
+      }
       const [kind, name] = [scheme.from.slice(0, scheme.from.indexOf(':')), scheme.from.slice(scheme.from.indexOf(':') + 1)];
       if (kind === 'header') headers[name.toLowerCase()] = value;
       else if (kind === 'query') url += `${url.includes('?') ? '&' : '?'}${encodeURIComponent(name)}=${encodeURIComponent(value)}`;

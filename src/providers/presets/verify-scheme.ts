@@ -4,6 +4,7 @@ import { standardWebhooksProvider } from '../standard-webhooks';
 import { matchBasic } from '../schemes/basic-credentials';
 import { verifyJwt } from '../schemes/jwt';
 import { matchPublicKey } from '../schemes/public-key';
+import { readPath } from '../payload';
 import { select } from '../schemes/selector';
 import { signedContent } from '../schemes/signed-content';
 import { matchToken } from '../schemes/token-match';
@@ -104,12 +105,13 @@ export function verifyScheme(
         checkTimestamp(signedAt, now, toleranceSeconds);
       }
       const url = typeof options.url === 'string' ? withQuery(options.url, req.url) : undefined;
-      const content = signedContent(scheme.signed, scheme.separator ?? '', { req, timestamp, url });
+      const content = signedContent(scheme.signed, scheme.separator ?? '', { req, timestamp, url, options });
       let secretIndex: number;
       if (scheme.kind === 'hmac') {
         secretIndex = matchAnySecret(secrets, candidates, (secret) => hmac(scheme.algorithm, secret, content));
       } else {
-        secretIndex = matchPublicKey(scheme.algorithm, secrets, content, candidates);
+        const keys = scheme.keysOption ? ((options[scheme.keysOption] as string[] | undefined) ?? []) : secrets;
+        secretIndex = matchPublicKey(scheme.algorithm, keys, content, candidates);
         if (secretIndex === -1) throw new SignatureError('no_matching_signature', 'signature does not verify with any configured public key');
       }
       if (scheme.timestamp?.from.startsWith('body:')) {
@@ -127,12 +129,21 @@ export function verifyScheme(
       return { ...result, secretIndex: keyed[result.secretIndex][1] };
     }
     case 'token': {
+      const expected = scheme.option === undefined ? secrets : [options[scheme.option]].filter((v): v is string => typeof v === 'string');
+      const what = scheme.from.replace(':', ' ');
+      if (scheme.each) {
+        // A batch: every item must carry the token, or the whole delivery is refused.
+        const items = readPath(bodyFor(`body:${scheme.each}`, req), scheme.each);
+        if (!Array.isArray(items) || items.length === 0) throw new SignatureError('missing_signature', `no ${scheme.each}[] items to check ${what} in`);
+        const indexes = items.map((item) => matchToken(select(scheme.from, { req, payload: item }), expected, `${scheme.each}[].${what.slice(5)}`));
+        return { secretIndex: indexes[0] };
+      }
       let presented = select(scheme.from, { req, payload: bodyFor(scheme.from, req) });
       if (presented !== undefined && scheme.prefix) {
         if (!presented.startsWith(scheme.prefix)) throw new SignatureError('malformed_signature', `${scheme.from} does not start with ${scheme.prefix.trim()}`);
         presented = presented.slice(scheme.prefix.length);
       }
-      return { secretIndex: matchToken(presented, secrets, scheme.from.replace(':', ' ')) };
+      return { secretIndex: matchToken(presented, expected, what) };
     }
     case 'basic': {
       const users = Array.isArray(options.users) ? (options.users as string[]) : secrets;

@@ -27,6 +27,8 @@ interface Fixture {
   readonly signsBody?: boolean;
   /** Whether the scheme has a signed timestamp. */
   readonly timestamped?: boolean;
+  /** Credentials in options (basic's users, Graph's clientState, PayPal's certificates): the matching and a wrong set. */
+  readonly credentials?: () => { options: Record<string, unknown>; wrong: Record<string, unknown>; sign: string };
 }
 
 const same = (make: () => string) => () => {
@@ -49,7 +51,7 @@ const fixtures: Record<string, Fixture> = {
   sendgrid: { secret: () => pair('ec'), timestamped: true },
   mailgun: { signsBody: false, timestamped: true },
   token: { options: { header: 'x-token' }, signsBody: false },
-  basic: { signsBody: false },
+  basic: { signsBody: false, credentials: () => { const user = `ada:${random()}`; return { options: { users: ['bob:pw', user] }, wrong: { users: ['bob:pw'] }, sign: user }; } },
   jwt: { options: { algorithms: ['HS256'], bodySha256Claim: 'body_sha256', maxAge: true }, timestamped: true },
   publickey: {
     options: { algorithm: 'ed25519', signatureHeader: 'x-sig', timestampHeader: 'x-ts', signedContent: ['timestamp', 'body'] },
@@ -63,6 +65,28 @@ const fixtures: Record<string, Fixture> = {
   clerk: { secret: same(whsec), timestamped: true },
   resend: { secret: same(whsec), timestamped: true },
   twitch: { timestamped: true },
+  'microsoft-graph': { signsBody: false, credentials: () => ({ options: { clientState: random() }, wrong: { clientState: random() }, sign: '' }) },
+  dropbox: {},
+  okta: { signsBody: false },
+  xero: {},
+  woocommerce: {},
+  notion: {},
+  figma: { signsBody: false },
+  postmark: { signsBody: false, credentials: () => { const user = `pm:${random()}`; return { options: { users: [user] }, wrong: { users: ['pm:nope'] }, sign: user }; } },
+  plaid: { secret: () => { const k = generateKeyPairSync('ec', { namedCurve: 'P-256' }); return { verify: k.publicKey.export({ type: 'spki', format: 'pem' }) as string, sign: k.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }; }, timestamped: true },
+  paypal: {
+    timestamped: true,
+    credentials: () => {
+      const [k, other] = [0, 1].map(() => generateKeyPairSync('rsa', { modulusLength: 2048 }));
+      const pem = (key: typeof k) => key.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+      const webhookId = `WH-${random()}`;
+      return {
+        options: { webhookId, certificates: [pem(other), pem(k)] },
+        wrong: { webhookId, certificates: [pem(other)] },
+        sign: k.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+      };
+    },
+  },
 };
 
 const now = new Date('2026-11-23T10:00:00Z');
@@ -72,14 +96,13 @@ function build(name: string) {
   const f = fixtures[name];
   const secret = (f.secret ?? same(random))();
   const other = (f.secret ?? same(random))();
-  const user = `ada:${random()}`;
-  const raw = name === 'basic' ? { users: ['bob:pw', user] } : (f.options ?? {});
-  const options = provider.options.parse(raw);
+  const credentials = f.credentials?.();
+  const options = provider.options.parse(credentials?.options ?? f.options ?? {});
   const tolerance = provider.defaultToleranceSeconds ?? 300;
-  const settings = (secrets: string[]) => ({ secrets: name === 'basic' ? [] : secrets, toleranceSeconds: tolerance, options });
+  const settings = (secrets: string[], o = options) => ({ secrets: credentials ? [] : secrets, toleranceSeconds: tolerance, options: o });
   const sample = provider.sample(undefined, now);
   const signed = provider.sign(
-    { ...sample, url: `https://hooks.example.com/webhooks/${name}`, secret: name === 'basic' ? user : secret.sign, now },
+    { ...sample, url: `https://hooks.example.com/webhooks/${name}`, secret: credentials?.sign ?? secret.sign, now },
     options,
   );
   const request = (headers = signed.headers, body = signed.body): WebhookRequest => ({
@@ -91,7 +114,9 @@ function build(name: string) {
     method: 'POST',
   });
   const verify = (req: WebhookRequest, secrets: string[], at = now) => provider.verify(req, settings(secrets), at);
-  return { provider, f, secret, other, tolerance, signed, request, verify, basicOther: { users: ['bob:pw'] } };
+  const verifyWrong = (req: WebhookRequest) =>
+    credentials ? provider.verify(req, settings([], provider.options.parse(credentials.wrong)), now) : verify(req, [other.verify]);
+  return { provider, f, secret, other, tolerance, signed, request, verify, verifyWrong, options, rotated: name === 'basic' || name === 'paypal' };
 }
 
 function failure(fn: () => unknown): string {
@@ -113,20 +138,16 @@ describe('every registered provider round-trips', () => {
     const c = build(name);
 
     test('sign(sample) verifies with the rotated secret, and identify() finds an ID', () => {
-      expect(c.verify(c.request(), [c.other.verify, c.secret.verify]).secretIndex).toBe(1);
+      const index = c.verify(c.request(), [c.other.verify, c.secret.verify]).secretIndex;
+      expect(index).toBe(c.f.credentials && !c.rotated ? 0 : 1);
       const payload = c.signed.contentType.includes('json') ? JSON.parse(c.signed.body.toString()) : Object.fromEntries(new URLSearchParams(c.signed.body.toString()));
-      const identity = c.provider.identify(c.request(), payload, { secrets: [], toleranceSeconds: c.tolerance, options: c.provider.options.parse(fixtures[name].options ?? (name === 'basic' ? { users: ['a:b'] } : {})) });
+      const identity = c.provider.identify(c.request(), payload, { secrets: [], toleranceSeconds: c.tolerance, options: c.options });
       expect(identity.id).toEqual(expect.any(String));
       expect(identity.id.length).toBeGreaterThan(0);
     });
 
     test('a wrong secret fails', () => {
-      if (name === 'basic') {
-        const settings = { secrets: [], toleranceSeconds: c.tolerance, options: c.provider.options.parse(c.basicOther) };
-        expect(failure(() => c.provider.verify(c.request(), settings, now))).toBe('no_matching_signature');
-        return;
-      }
-      expect(failure(() => c.verify(c.request(), [c.other.verify]))).toBe('no_matching_signature');
+      expect(failure(() => c.verifyWrong(c.request()))).toBe('no_matching_signature');
     });
 
     test('a tampered body fails where the signature covers it', () => {
@@ -150,10 +171,11 @@ describe('every registered provider round-trips', () => {
 
     test('header names in upper case verify once lower-cased as Node does; stripped signature headers fail', () => {
       const upper = Object.fromEntries(Object.entries(c.signed.headers).map(([k, v]) => [k.toUpperCase(), v]));
-      expect(c.verify(c.request(upper), [c.secret.verify]).secretIndex).toBe(name === 'basic' ? 1 : 0);
-      const secretHeaders = c.provider.secretHeaders(c.provider.options.parse(fixtures[name].options ?? (name === 'basic' ? { users: ['a:b'] } : {})));
+      expect(c.verify(c.request(upper), [c.secret.verify]).secretIndex).toBe(c.rotated ? 1 : 0);
+      const secretHeaders = c.provider.secretHeaders(c.options);
       const stripped = Object.fromEntries(Object.entries(c.signed.headers).filter(([k]) => !secretHeaders.includes(k.toLowerCase())));
-      if (name === 'mailgun') return; // Mailgun's signature is in the body
+      // Mailgun's, Figma's and Graph's credentials are in the body.
+      if (['mailgun', 'figma', 'microsoft-graph'].includes(name)) return;
       expect(failure(() => c.verify(c.request(stripped), [c.secret.verify]))).not.toBe('verified');
     });
   });
