@@ -1,11 +1,16 @@
 import type { Provider } from './types';
 import { basicProvider } from './basic';
+import { boxProvider } from './box';
+import { contentfulProvider } from './contentful';
+import { docusignProvider } from './docusign';
 import { githubProvider } from './github';
 import { hmacProvider } from './hmac';
 import { jwtProvider } from './jwt';
 import { linearProvider } from './linear';
 import { mailgunProvider } from './mailgun';
+import { netlifyProvider } from './netlify';
 import { paddleProvider } from './paddle';
+import { personaProvider } from './persona';
 import { publickeyProvider } from './publickey';
 import { sendgridProvider } from './sendgrid';
 import { shopifyProvider } from './shopify';
@@ -16,7 +21,10 @@ import { stripeProvider } from './stripe';
 import { tokenProvider } from './token';
 import { twilioProvider } from './twilio';
 import { zoomProvider } from './zoom';
+import { BODY_HMAC_PRESETS } from './presets/body-hmac-presets';
 import { PRESETS } from './presets/catalog';
+import { CREDENTIAL_PRESETS } from './presets/credential-presets';
+import { TIMESTAMPED_PRESETS } from './presets/timestamped-presets';
 import { presetProvider } from './presets/preset-provider';
 
 /** Every provider hookflow can verify, by the name a source's `provider` field uses. */
@@ -40,6 +48,13 @@ export const providers: Readonly<Record<string, Provider<any>>> = {
   zoom: zoomProvider,
   // Presets are data over shared schemes, validated here as the registry loads.
   ...Object.fromEntries(PRESETS.map((preset) => [preset.name, presetProvider(preset)])),
+  // Issue #12's second batch: presets in their own files, and the few that need a module.
+  ...Object.fromEntries([...BODY_HMAC_PRESETS, ...TIMESTAMPED_PRESETS, ...CREDENTIAL_PRESETS].map((preset) => [preset.name, presetProvider(preset)])),
+  box: boxProvider,
+  contentful: contentfulProvider,
+  docusign: docusignProvider,
+  netlify: netlifyProvider,
+  persona: personaProvider,
 };
 
 export function providerNames(): string[] {

@@ -3,39 +3,15 @@ import { JSON_TYPE } from '../payload';
 import type { Preset } from './preset';
 
 /**
- * Issue #12, second batch: providers that prove themselves with a credential rather than an
- * HMAC of the body: Netlify's JWS (HS256) whose `sha256` claim binds the body, and Cloudflare's
- * shared `cf-webhook-auth` secret (which does not cover the body).
+ * Issue #12, second batch: providers that prove themselves with a shared credential rather than
+ * an HMAC of the body: Cloudflare's `cf-webhook-auth` secret (which does not cover the body).
+ * Netlify's JWS is src/providers/netlify.ts.
  */
 
 const json = (value: unknown) => ({ body: Buffer.from(JSON.stringify(value)), contentType: JSON_TYPE });
 const unix = (now: Date) => Math.floor(now.getTime() / 1000);
 
 export const CREDENTIAL_PRESETS: readonly Preset[] = [
-  {
-    name: 'netlify',
-    spec: 'Netlify deploy notifications: X-Webhook-Signature, a JWS (HS256) with iss=netlify and sha256 = hex SHA-256 of the body; https://docs.netlify.com/site-deploys/deploy-notifications/',
-    scheme: { kind: 'jwt', from: 'header:x-webhook-signature', algorithms: ['HS256'], issuer: 'netlify', bodySha256Claim: 'sha256' },
-    // A deploy's id is shared by each of its notifications (created, building, ready): the
-    // state tells them apart, so the ID is both.
-    id: '{body:id}:{body:state}',
-    type: 'body:state',
-    occurredAt: { from: 'body:updated_at', unit: 'iso' },
-    sample: (type, now) =>
-      json({
-        id: randomBytes(12).toString('hex'),
-        site_id: randomUUID(),
-        build_id: randomBytes(12).toString('hex'),
-        state: type ?? 'ready',
-        name: 'hookflow-docs',
-        url: 'https://hookflow-docs.netlify.app',
-        branch: 'main',
-        context: 'production',
-        commit_ref: randomBytes(20).toString('hex'),
-        created_at: now.toISOString(),
-        updated_at: now.toISOString(),
-      }),
-  },
   {
     name: 'cloudflare',
     spec: 'Cloudflare Notifications webhooks: cf-webhook-auth equal to the webhook secret; https://developers.cloudflare.com/notifications/get-started/configure-webhooks/',

@@ -25,7 +25,7 @@ export const TIMESTAMPED_PRESETS: readonly Preset[] = [
     id: ['body:id', 'header:x-zendesk-webhook-invocation-id'],
     type: 'body:type',
     occurredAt: { from: 'body:time', unit: 'iso' },
-    headers: () => ({ 'x-zendesk-webhook-id': String(randomInt(1e15, 9e15)), 'x-zendesk-webhook-invocation-id': String(randomInt(1e15, 9e15)) }),
+    headers: () => ({ 'x-zendesk-webhook-id': `${randomInt(1e9, 9e9)}${randomInt(1e6, 9e6)}`, 'x-zendesk-webhook-invocation-id': `${randomInt(1e9, 9e9)}${randomInt(1e6, 9e6)}` }),
     sample: (type, now) =>
       json({
         type: type ?? 'zen:event-type:ticket.created',

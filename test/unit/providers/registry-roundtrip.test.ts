@@ -87,6 +87,28 @@ const fixtures: Record<string, Fixture> = {
       };
     },
   },
+  // Issue #12, second batch.
+  bitbucket: {},
+  atlassian: {},
+  intercom: {},
+  zendesk: { timestamped: true },
+  razorpay: {},
+  calendly: { timestamped: true },
+  typeform: {},
+  vercel: {},
+  sentry: {},
+  lemonsqueezy: {},
+  docusign: {},
+  box: { timestamped: true },
+  mux: { timestamped: true },
+  pagerduty: {},
+  contentful: { timestamped: true },
+  sanity: { timestamped: true },
+  netlify: {},
+  segment: {},
+  persona: { timestamped: true },
+  cloudflare: { signsBody: false },
+  'coinbase-commerce': {},
 };
 
 const now = new Date('2026-11-23T10:00:00Z');
