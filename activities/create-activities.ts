@@ -152,6 +152,8 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
               bodyBytes: event.body.kind === 'inline' ? Buffer.byteLength(event.body.rawBase64, 'base64') : event.body.bytes,
               secretIndex: event.secretIndex,
               ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}),
+              // Why an `ignored` event was ignored (or which routes a taken one missed): issue #13.
+              ...(plan.refused ? { refusedBy: plan.refused } : {}),
               ...(event.replayOf ? { replayOf: event.replayOf } : {}),
               ...(event.recoveredBy ? { recoveredBy: event.recoveredBy } : {}),
               // A replay is listed when it was made; its receivedAt stays the original's.
@@ -167,7 +169,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
               ...(final ? { completedAt: now } : {}),
             },
             $unset: Object.fromEntries(
-              [...unset, 'lastError', 'failedAction', ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
+              [...unset, 'lastError', 'failedAction', ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
             ),
           },
           { upsert: true },

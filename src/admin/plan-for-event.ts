@@ -18,12 +18,16 @@ export async function planForEvent(
   bodies: BodyStore,
   { unordered }: { unordered: boolean },
 ): Promise<ProcessingPlan> {
-  // The payload matters only for an ordering key; a claim-checked body is read only then.
-  const ordered =
-    !unordered &&
-    config.routes.some((route) => route.source === doc.source && route.orderingKey && route.events.some((p) => matchesEventType(p, doc.type)));
-  const plan = resolvePlan(config, doc.source, doc.type, ordered ? await storedPayload(doc, bodies) : undefined);
-  return unordered ? { actions: plan.actions } : plan;
+  // The payload matters only for an ordering key or a filter; a claim-checked body is read only then.
+  const candidates = config.routes.filter((route) => route.source === doc.source && route.events.some((p) => matchesEventType(p, doc.type)));
+  const needsPayload = candidates.some((route) => route.filter || (!unordered && route.orderingKey));
+  // Filters see the stored body and headers. The query string is not stored: a `query`
+  // condition finds no parameter on a retry or replay.
+  const plan = resolvePlan(config, doc.source, doc.type, needsPayload ? await storedPayload(doc, bodies) : undefined, {
+    headers: storedHeaders(doc.headers ?? {}),
+    query: {},
+  });
+  return unordered ? { actions: plan.actions, ...(plan.refused ? { refused: plan.refused } : {}) } : plan;
 }
 
 async function storedPayload(doc: EventDocument, bodies: BodyStore): Promise<unknown> {
@@ -34,4 +38,9 @@ async function storedPayload(doc: EventDocument, bodies: BodyStore): Promise<unk
     if (error instanceof BodyMissingError) throw new ConflictError(`event ${doc._id}: ${error.message}`);
     throw error;
   }
+}
+
+/** The headers as received: names were percent-encoded (`%`, `.`, `$`) to be storable. */
+function storedHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [decodeURIComponent(name), value]));
 }

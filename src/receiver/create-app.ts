@@ -19,6 +19,7 @@ import { answerEvent } from './answer-event';
 import { answerHandshake } from './answer-handshake';
 import { checkRecorded } from './check-recorded';
 import { errorMiddleware } from './error-middleware';
+import { queryOf } from '../filters/query-of';
 import { planEvent } from './plan-event';
 import { readRequest } from './read-request';
 import { createSourceRateLimits } from './source-rate-limits';
@@ -96,7 +97,7 @@ export function createApp({
     const received = now();
     const accepted = acceptWebhook(source, request, received);
     if (accepted.kind === 'handshake') return answerHandshake(ctx, source.name, accepted.reply, logger);
-    const input = await planEvent({ config, nonces, bodies, logger }, source, accepted, request.rawBody, received);
+    const input = await planEvent({ config, nonces, bodies, logger }, source, accepted, request.rawBody, received, queryOf(request.url));
     // A record that says the event already ran makes it a duplicate even after Temporal forgot it.
     const outcome = (await checkRecorded(db, input.event.workflowId, logger)) ?? (await startEvent({ config, temporal, logger }, input));
     answerEvent(ctx, source, input, outcome, accepted.payload, logger);

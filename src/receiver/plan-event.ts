@@ -1,6 +1,7 @@
 import type { HookflowConfig, SourceConfig } from '../config/load-config';
 import { ServiceUnavailableError } from '../errors/http-errors';
 import type { Logger } from '../logging/logger';
+import type { FilterInput } from '../filters/route-filter';
 import { resolvePlan } from '../routing/resolve-plan';
 import type { BodyStore } from '../store/body-store';
 import type { NonceStore } from '../store/nonce-store';
@@ -10,7 +11,8 @@ import { claimNonce } from './claim-nonce';
 
 /**
  * Step 5: everything the start needs. A provider's single-use token is bound to this event
- * (Mailgun), a large body is claim-checked into MongoDB, and the routes decide the plan.
+ * (Mailgun), a large body is claim-checked into MongoDB, and the routes (their event types and
+ * filters, over the body, the stored headers and `query`) decide the plan.
  */
 export async function planEvent(
   { config, nonces, bodies, logger }: { config: HookflowConfig; nonces: NonceStore; bodies: BodyStore; logger: Logger },
@@ -18,6 +20,7 @@ export async function planEvent(
   accepted: Extract<Acceptance, { kind: 'event' }>,
   rawBody: Buffer,
   received: Date,
+  query: FilterInput['query'] = {},
 ): Promise<ProcessWebhookInput> {
   const { workflowId } = accepted.event;
   const retryAfter = config.server.retryAfterSeconds;
@@ -37,5 +40,5 @@ export async function planEvent(
     body = { kind: 'inline', payload: accepted.payload, rawBase64: rawBody.toString('base64') };
   }
   const event = { ...accepted.event, body };
-  return { event, plan: resolvePlan(config, source.name, event.type, accepted.payload) };
+  return { event, plan: resolvePlan(config, source.name, event.type, accepted.payload, { headers: event.headers, query }) };
 }

@@ -1,7 +1,9 @@
 import type { HookflowConfig } from '../config/load-config';
+import { matchFilter } from '../filters/match-filter';
+import type { FilterInput } from '../filters/route-filter';
 import { readString } from '../providers/payload';
 import type { Payload } from '../providers/types';
-import type { ActionPlan, OrderingPlan, ProcessingPlan } from '../types/webhook-event';
+import type { ActionPlan, OrderingPlan, ProcessingPlan, RouteRefusal } from '../types/webhook-event';
 
 /** `*` matches everything, `payment_intent.*` a prefix, anything else exactly. */
 export function matchesEventType(pattern: string, type: string): boolean {
@@ -18,16 +20,24 @@ export function matchesEventType(pattern: string, type: string): boolean {
  */
 export const MAX_ORDERING_KEY_BYTES = 600;
 
+/** A route's name in refusals: its `name`, or its place in the config. */
+export function routeLabel(route: HookflowConfig['routes'][number], index: number): string {
+  return route.name ?? `routes.${index}`;
+}
+
 /**
- * The actions every route matching this source and type asks for, in config order, with the
- * retry settings and forward URLs in force now: a config change applies to new events only.
- * The first matching route with an `orderingKey` found in the payload orders the whole event.
+ * The actions every route matching this source and type, and whose filter the event meets, asks
+ * for, in config order, with the retry settings and forward URLs in force now: a config change
+ * applies to new events only. The first taken route with an `orderingKey` found in the payload
+ * orders the whole event. The routes of this source that did not take it are listed in
+ * `refused`, each with why, so an `ignored` event says what kept it out.
  */
 export function resolvePlan(
   config: Pick<HookflowConfig, 'routes' | 'retry' | 'destinations'>,
   source: string,
   type: string,
   payload: Payload,
+  request: Omit<FilterInput, 'body'> = { headers: {}, query: {} },
 ): ProcessingPlan {
   const actions: ActionPlan[] = [];
   const names = new Set<string>();
@@ -38,8 +48,20 @@ export function resolvePlan(
     return name;
   };
   let ordering: OrderingPlan | undefined;
-  for (const route of config.routes) {
-    if (route.source !== source || !route.events.some((p) => matchesEventType(p, type))) continue;
+  const refused: RouteRefusal[] = [];
+  for (const [index, route] of config.routes.entries()) {
+    if (route.source !== source) continue;
+    if (!route.events.some((p) => matchesEventType(p, type))) {
+      refused.push({ route: routeLabel(route, index), reason: `type ${JSON.stringify(type)} matches none of ${JSON.stringify(route.events)}` });
+      continue;
+    }
+    if (route.filter) {
+      const verdict = matchFilter(route.filter, { body: payload, ...request });
+      if (!verdict.matched) {
+        refused.push({ route: routeLabel(route, index), reason: verdict.reason });
+        continue;
+      }
+    }
     const retry = { ...config.retry, ...route.retry };
     for (const action of route.actions) {
       if ('handler' in action) {
@@ -62,7 +84,7 @@ export function resolvePlan(
       if (key !== undefined) ordering = { key, skipStale: route.skipStale };
     }
   }
-  return ordering ? { actions, ordering } : { actions };
+  return { actions, ...(ordering ? { ordering } : {}), ...(refused.length > 0 ? { refused } : {}) };
 }
 
 /**

@@ -56,6 +56,8 @@ export interface EventDocument {
   actions: Record<string, ActionRecord>;
   /** Set for events of an ordered route: the key they were ordered by. */
   orderingKey?: string;
+  /** The routes of the source that did not take the event (its type or their filter), and why. */
+  refusedBy?: readonly { readonly route: string; readonly reason: string }[];
   /** On a replay: the workflow ID of the event it replays. */
   replayOf?: string;
   /** The operator's last intervention through the admin API, with the reason given. */

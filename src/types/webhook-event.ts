@@ -103,6 +103,15 @@ export interface ProcessingPlan {
   readonly kept?: readonly string[];
   /** Present when a route orders this event's key and the payload carries one. */
   readonly ordering?: OrderingPlan;
+  /** The routes of the event's source that did not take it (type or filter), each with why. */
+  readonly refused?: readonly RouteRefusal[];
+}
+
+export interface RouteRefusal {
+  /** The route's `name`, or `routes.<index>`. */
+  readonly route: string;
+  /** `type "x" matches none of [...]`, or the filter condition that failed and the value seen. */
+  readonly reason: string;
 }
 
 export interface ProcessWebhookInput {
