@@ -18,8 +18,11 @@ export interface PostgresOptions {
 export interface RunningPostgres {
   /** A connection URL for the `ferretdb` database, trust-authenticated on 127.0.0.1 only. */
   readonly url: string;
+  /** The server process now (a restart replaces it). */
   readonly service: ServiceProcess;
   stop(): Promise<void>;
+  /** Stop it if it still runs, and start it again on the same data and port (after a crash, say). */
+  restart(): Promise<void>;
 }
 
 /** The database FerretDB keeps its collections in (one PostgreSQL schema per MongoDB database). */
@@ -36,42 +39,55 @@ const USER = 'postgres';
 export async function startPostgres({ binaries, port, dataDir, logFile }: PostgresOptions): Promise<RunningPostgres> {
   const owner = serverUser();
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binaries, dataDir, owner);
-  const service = startService(
-    'postgres',
-    binaries.postgres,
-    [
-      '-D', dataDir,
-      '-p', String(port),
-      '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'unix_socket_directories=',
-      // FerretDB pools its connections; receivers, workers and tools each hold a few.
-      '-c', 'max_connections=200',
-    ],
-    { logFile, ...owner, stopSignal: 'SIGINT' },
-  );
   const base = `postgres://${USER}@127.0.0.1:${port}`;
-  try {
-    await waitUntil(
-      `PostgreSQL on 127.0.0.1:${port}`,
-      async () => {
-        const client = new Client({ connectionString: `${base}/postgres`, connectionTimeoutMillis: 1_000 });
-        try {
-          await client.connect();
-          const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
-          if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
-          return true;
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      },
-      { timeoutMs: 60_000, intervalMs: 250, abort: service.exited },
+  const launch = async (): Promise<ServiceProcess> => {
+    const service = startService(
+      'postgres',
+      binaries.postgres,
+      [
+        '-D', dataDir,
+        '-p', String(port),
+        '-c', 'listen_addresses=127.0.0.1',
+        '-c', 'unix_socket_directories=',
+        // FerretDB pools its connections; receivers, workers and tools each hold a few.
+        '-c', 'max_connections=200',
+      ],
+      // SIGINT is PostgreSQL's fast shutdown: SIGTERM (smart) would wait for FerretDB's pool to leave.
+      { logFile, ...owner, stopSignal: 'SIGINT' },
     );
-  } catch (error) {
-    await service.stop();
-    throw new Error(`${(error as Error).message}; see ${logFile}`);
+    try {
+      await waitUntil(`PostgreSQL on 127.0.0.1:${port}`, () => ensureDatabase(base), { timeoutMs: 60_000, intervalMs: 250, abort: service.exited });
+    } catch (error) {
+      await service.stop();
+      throw new Error(`${(error as Error).message}; see ${logFile}`);
+    }
+    return service;
+  };
+  let current = await launch();
+  return {
+    url: `${base}/${DATABASE}`,
+    get service() {
+      return current;
+    },
+    stop: () => current.stop(),
+    async restart() {
+      await current.stop();
+      current = await launch();
+    },
+  };
+}
+
+/** Ready means it answers a query; FerretDB's database is created on the first start. */
+async function ensureDatabase(base: string): Promise<true> {
+  const client = new Client({ connectionString: `${base}/postgres`, connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`);
+    return true;
+  } finally {
+    await client.end().catch(() => undefined);
   }
-  // SIGINT is PostgreSQL's fast shutdown: SIGTERM (smart) would wait for FerretDB's pool to leave.
-  return { url: `${base}/${DATABASE}`, service, stop: () => service.stop() };
 }
 
 interface Owner {
@@ -80,7 +96,10 @@ interface Owner {
 }
 
 async function initCluster(binaries: PostgresBinaries, dataDir: string, owner: Owner): Promise<void> {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The parents with the usual modes (a recursive mkdir would give them all 0700, which the
+  // server's user could not pass), the cluster's own directory private to that user.
+  mkdirSync(path.dirname(dataDir), { recursive: true });
+  mkdirSync(dataDir, { mode: 0o700 });
   if (owner.uid !== undefined) chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
   const init = await runCommand(
     binaries.initdb,

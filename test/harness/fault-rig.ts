@@ -84,6 +84,19 @@ export class FaultRig {
     });
   }
 
+  /** The PostgreSQL under FerretDB, killed as a crash or the OOM killer would; FerretDB keeps running. */
+  async killPostgres(): Promise<void> {
+    const postgres = this.mongo.postgres;
+    if (!postgres) throw new Error(`the MongoDB-protocol server here is ${this.mongo.via}: there is no PostgreSQL under it to kill`);
+    postgres.service.child.kill('SIGKILL');
+    await postgres.service.exited;
+  }
+
+  /** PostgreSQL again, on its data (crash recovery) and port, so FerretDB's pool reconnects. */
+  async restartPostgres(): Promise<void> {
+    await this.mongo.postgres!.restart();
+  }
+
   /**
    * A fresh database and task queue, a receiver and two workers on them. With its own task queue
    * no workflow left over from an earlier test is run by this test's workers.

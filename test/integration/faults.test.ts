@@ -70,4 +70,20 @@ describe('faults in workers, Temporal and MongoDB: acknowledged events are never
     const figures = await rig.account('MongoDB outage', events);
     expect(figures).toMatchObject({ acknowledged: 200, completed: 200, lost: 0, duplicates: 0 });
   });
+
+  test('the PostgreSQL under FerretDB SIGKILLed mid-stream and restarted on its data: every event is recorded once', async () => {
+    let killed: { done: Promise<void> } | undefined;
+    const stream = sendStream(rig.url, 200, 10, (n) => {
+      if (n === 30) killed = { done: rig.killPostgres() };
+    });
+    await (await waitUntil('the stream to reach the kill', async () => killed, { timeoutMs: 30_000, intervalMs: 50 })).done;
+    const killedAt = Date.now();
+    await sleep(10_000); // down for a while: FerretDB answers errors, activities retry
+    await rig.restartPostgres();
+    process.stdout.write(`fault "PostgreSQL kill": down for ${((Date.now() - killedAt) / 1000).toFixed(1)} s\n`);
+    const events = await stream;
+    await redeliverUnacknowledged(rig.url, events);
+    const figures = await rig.account('PostgreSQL kill', events);
+    expect(figures).toMatchObject({ acknowledged: 200, completed: 200, lost: 0, duplicates: 0 });
+  });
 });
