@@ -20,6 +20,13 @@ const discordKeys = edKeys();
 const publickeyKeys = edKeys();
 const basicUser = `ada:${random()}`;
 const metaVerifyToken = random();
+const pem = (k: ReturnType<typeof generateKeyPairSync>) => k.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+const paypalKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const plaidKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const postmarkUser = `hooks:${random()}`;
+const graphClientState = random();
+const oktaToken = `Bearer ${random()}`;
+const xeroKey = random();
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 type Expect = (headers: Record<string, string>, body: Buffer) => { id: string; type: string };
@@ -36,6 +43,8 @@ interface Case {
   readonly expected: Expect;
   /** The status the provider expects instead of hookflow's 200 JSON (Discord Webhook Events: 204). */
   readonly answered?: number;
+  /** Which credential verified, where it is not the second secret (Graph's clientState is an option). */
+  readonly secretIndex?: number;
 }
 
 const cases: Record<string, Case> = {
@@ -101,6 +110,43 @@ const cases: Record<string, Case> = {
   clerk: { secret: whsec(), expected: (h, b) => ({ id: h['svix-id'], type: json(b).type }) },
   resend: { secret: whsec(), expected: (h, b) => ({ id: h['svix-id'], type: json(b).type }) },
   twitch: { secret: random(), expected: (h) => ({ id: h['twitch-eventsub-message-id'], type: h['twitch-eventsub-subscription-type'] }) },
+  'microsoft-graph': {
+    config: { clientState: graphClientState },
+    secret: random(),
+    expected: (_h, b) => ({ id: sha256(b), type: json(b).value[0].changeType }),
+    answered: 202,
+    secretIndex: 0,
+  },
+  dropbox: { secret: random(), expected: (_h, b) => ({ id: sha256(b), type: 'list_folder' }) },
+  okta: { secret: oktaToken, expected: (_h, b) => ({ id: json(b).data.events[0].uuid, type: json(b).data.events[0].eventType }) },
+  xero: {
+    secret: xeroKey,
+    expected: (_h, b) => {
+      const e = json(b).events[0];
+      return { id: `${e.resourceId}:${e.eventType}:${e.eventDateUtc}`, type: `${e.eventCategory}.${e.eventType}` };
+    },
+    answered: 200,
+  },
+  woocommerce: { secret: random(), expected: (h) => ({ id: h['x-wc-webhook-delivery-id'], type: h['x-wc-webhook-topic'] }) },
+  notion: { secret: `secret_${random()}`, expected: (_h, b) => ({ id: json(b).id, type: json(b).type }) },
+  figma: { secret: random(), expected: (_h, b) => ({ id: sha256(b), type: json(b).event_type }) },
+  postmark: {
+    config: { users: ['old:password', postmarkUser] },
+    secret: postmarkUser,
+    expected: (_h, b) => ({ id: `${json(b).MessageID}:${json(b).RecordType}:${json(b).DeliveredAt}`, type: json(b).RecordType }),
+  },
+  plaid: {
+    secret: pem(plaidKeys),
+    otherSecret: pem(generateKeyPairSync('ec', { namedCurve: 'P-256' })),
+    signingSecret: plaidKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    expected: (_h, b) => ({ id: sha256(b), type: `${json(b).webhook_type}.${json(b).webhook_code}` }),
+  },
+  paypal: {
+    config: { webhookId: `WH-${random()}`, certificates: [pem(generateKeyPairSync('rsa', { modulusLength: 2048 })), pem(paypalKeys)] },
+    secret: random(),
+    signingSecret: paypalKeys.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    expected: (_h, b) => ({ id: json(b).id, type: json(b).event_type }),
+  },
 };
 
 describe('every provider end to end', () => {
@@ -161,7 +207,7 @@ describe('every provider end to end', () => {
     else expect(response.json).toEqual({ status: 'accepted', workflowId: `${name}:${id}` });
 
     const doc = await stack.waitForStatus(`${name}:${id}`, 'succeeded');
-    expect(doc).toMatchObject({ provider: name, eventId: id, type, secretIndex: 1 });
+    expect(doc).toMatchObject({ provider: name, eventId: id, type, secretIndex: c.secretIndex ?? 1 });
     expect(Buffer.from(doc.rawBody!.buffer).equals(signed.body)).toBe(true);
     for (const header of source.provider.secretHeaders(source.settings.options)) {
       expect(doc.headers).not.toHaveProperty(header);
@@ -239,6 +285,67 @@ describe('every provider end to end', () => {
     expect(revocation.json.status).toBe('accepted');
     await stack.waitForStatus(revocation.json.workflowId, 'succeeded');
     expect(await stack.store.events.findOne({ _id: revocation.json.workflowId })).toMatchObject({ type: 'revocation.channel.follow' });
+  });
+
+  test('microsoft-graph: POST ?validationToken= is answered 200 text/plain with the token, no workflow', async () => {
+    const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
+    const response = await fetch(`${stack.receiver.url}/webhooks/microsoft-graph?validationToken=${encodeURIComponent(token)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain; charset=utf-8' },
+    });
+    expect([response.status, response.headers.get('content-type'), await response.text()]).toEqual([200, 'text/plain; charset=utf-8', token]);
+    const forged = await stack.post('/webhooks/microsoft-graph', JSON.stringify({ value: [{ changeType: 'deleted', clientState: 'guess' }] }), {
+      'content-type': 'application/json',
+    });
+    expect(forged.status).toBe(401);
+    expect(await stack.store.events.countDocuments({ source: 'microsoft-graph', type: 'deleted' })).toBe(0);
+  });
+
+  test('dropbox: GET ?challenge= is echoed as text/plain with nosniff, no workflow', async () => {
+    const response = await fetch(`${stack.receiver.url}/webhooks/dropbox?challenge=ch4ll3nge`);
+    expect([response.status, response.headers.get('content-type'), response.headers.get('x-content-type-options'), await response.text()]).toEqual([
+      200,
+      'text/plain; charset=utf-8',
+      'nosniff',
+      'ch4ll3nge',
+    ]);
+  });
+
+  test('okta: the verification GET is answered {"verification": ...} only with the hook auth header', async () => {
+    const ok = await fetch(`${stack.receiver.url}/webhooks/okta`, { headers: { authorization: oktaToken, 'x-okta-verification-challenge': 'ch-okta' } });
+    expect([ok.status, await ok.json()]).toEqual([200, { verification: 'ch-okta' }]);
+    const forged = await fetch(`${stack.receiver.url}/webhooks/okta`, { headers: { 'x-okta-verification-challenge': 'ch-okta' } });
+    expect(forged.status).toBe(401);
+  });
+
+  test('xero: intent to receive is 200 with an empty body when signed, 401 when not', async () => {
+    const itr = JSON.stringify({ events: [], firstEventSequence: 0, lastEventSequence: 0, entropy: random() });
+    const signature = createHmac('sha256', xeroKey).update(itr).digest('base64');
+    const ok = await fetch(`${stack.receiver.url}/webhooks/xero`, { method: 'POST', body: itr, headers: { 'content-type': 'application/json', 'x-xero-signature': signature } });
+    expect([ok.status, await ok.text()]).toEqual([200, '']);
+    const bad = await fetch(`${stack.receiver.url}/webhooks/xero`, { method: 'POST', body: itr, headers: { 'content-type': 'application/json', 'x-xero-signature': createHmac('sha256', 'x').update(itr).digest('base64') } });
+    expect(bad.status).toBe(401);
+  });
+
+  test('woocommerce: the unsigned webhook_id ping is answered 200 and starts nothing', async () => {
+    const before = await stack.store.events.countDocuments({ source: 'woocommerce' });
+    const ping = await stack.post('/webhooks/woocommerce', 'webhook_id=12', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(ping.status).toBe(200);
+    expect(await stack.store.events.countDocuments({ source: 'woocommerce' })).toBe(before);
+  });
+
+  test('notion: the unsigned verification_token POST is answered 200 and logged at info for the operator', async () => {
+    const token = `secret_${random()}`;
+    const response = await stack.post('/webhooks/notion', JSON.stringify({ verification_token: token }), { 'content-type': 'application/json' });
+    expect(response.status).toBe(200);
+    const line = stack.logs.find((l) => JSON.stringify(l).includes(token));
+    expect(line).toMatchObject({ level: 30, msg: 'answered provider handshake', source: 'notion' });
+  });
+
+  test('figma: a PING with the passcode is 200 and starts nothing', async () => {
+    const ping = await post('figma', Buffer.from(JSON.stringify({ event_type: 'PING', passcode: '', timestamp: new Date().toISOString(), webhook_id: '7' })));
+    expect(ping.status).toBe(200);
+    expect(await stack.store.events.countDocuments({ source: 'figma', type: 'PING' })).toBe(0);
   });
 
   test("mailgun: a captured signature replayed onto forged event data is refused; the same event is a duplicate", async () => {

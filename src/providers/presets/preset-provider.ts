@@ -35,7 +35,8 @@ export function presetProvider(preset: Preset): Provider<Options> {
   const handshakes = preset.handshakes ?? [];
   const verify = (req: WebhookRequest, settings: SourceSettings<Options>, now: Date) =>
     verifyScheme(chooseScheme(schemes, req), req, settings, now);
-  const asymmetric = schemes.find((s) => s.kind === 'publickey' || (s.kind === 'jwt' && !s.algorithms.includes('HS256')));
+  // Secrets that are public keys are parsed at load (not PayPal's: its keys are the `certificates` option).
+  const asymmetric = schemes.find((s) => (s.kind === 'publickey' && !s.keysOption) || (s.kind === 'jwt' && !s.algorithms.includes('HS256')));
 
   return {
     name: preset.name,
