@@ -5,6 +5,7 @@ import { BodyMissingError, type BodyStore } from '../store/body-store';
 import type { EventDocument } from '../store/documents';
 import type { ProcessingPlan } from '../types/webhook-event';
 import { ConflictError } from './admin-errors';
+import { decodeStoredHeaders } from './to-webhook-event';
 
 /**
  * The plan for running a stored event again, resolved from the config in force NOW, as the
@@ -24,7 +25,7 @@ export async function planForEvent(
   // Filters see the stored body and headers. The query string is not stored: a `query`
   // condition finds no parameter on a retry or replay.
   const plan = resolvePlan(config, doc.source, doc.type, needsPayload ? await storedPayload(doc, bodies) : undefined, {
-    headers: storedHeaders(doc.headers ?? {}),
+    headers: decodeStoredHeaders(doc.headers ?? {}),
     query: {},
   });
   return unordered ? { actions: plan.actions, ...(plan.refused ? { refused: plan.refused } : {}) } : plan;
@@ -40,7 +41,3 @@ async function storedPayload(doc: EventDocument, bodies: BodyStore): Promise<unk
   }
 }
 
-/** The headers as received: names were percent-encoded (`%`, `.`, `$`) to be storable. */
-function storedHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [decodeURIComponent(name), value]));
-}

@@ -47,6 +47,7 @@ interface Details {
         completedAt?: string;
         failedAction?: string;
         orderingKey?: string;
+        refusedBy?: { route: string; reason: string }[];
         body: { storage: 'inline'; bytes: number } | { storage: 'claim-check'; bodyId: string; bytes: number };
         payload?: unknown;
         actions: Record<string, ActionRecord>;
@@ -114,6 +115,7 @@ export function formatEventDetails(details: Details): string {
     row('last error', event.lastError);
     row('failed', event.failedAction);
     row('ordering key', event.orderingKey);
+    for (const refusal of event.refusedBy ?? []) row('refused by', `${refusal.route}: ${refusal.reason}`);
     row('replay of', event.replayOf);
     row('intervention', event.intervention && formatIntervention(event.intervention));
     row(

@@ -61,6 +61,28 @@ describe('hookflow events renderings', () => {
     expect(text).not.toContain('Payload');
   });
 
+  test('formatEventDetails: an ignored event shows each route that refused it and why (issue #13)', () => {
+    const text = formatEventDetails({
+      event: {
+        ...summary,
+        status: 'ignored',
+        provider: 'hmac',
+        eventId: 'e1',
+        refusedBy: [
+          { route: 'big-orders', reason: 'body.amount is 5, not $gte 1000' },
+          { route: 'routes.1', reason: 'type "x" matches none of ["y.*"]' },
+        ],
+        body: { storage: 'inline', bytes: 10 },
+        actions: {},
+      },
+      temporal: null,
+      replays: [],
+      temporalUrl: 'http://ui',
+    });
+    expect(text).toMatch(/refused by\s+big-orders: body\.amount is 5, not \$gte 1000/);
+    expect(text).toMatch(/refused by\s+routes\.1: type "x" matches none of \["y\.\*"\]/);
+  });
+
   test('formatBulkReport: a dry run says nothing was started; skipped events come with their reason', () => {
     expect(
       formatBulkReport({ action: 'retry', dryRun: true, matched: 2, count: 1, wouldStart: ['demo:a'], skipped: [{ id: 'demo:b', reason: 'it is still running' }] }),
