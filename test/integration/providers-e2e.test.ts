@@ -181,7 +181,9 @@ describe('every provider end to end', () => {
       .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
 
   test('the table covers every registered provider', () => {
-    expect(Object.keys(cases).sort()).toEqual(Object.keys(providers).sort());
+    // Issue #12's second batch has its own file, providers-e2e-batch2.test.ts.
+    const batch2 = ['atlassian', 'bitbucket', 'box', 'calendly', 'cloudflare', 'coinbase-commerce', 'contentful', 'docusign', 'intercom', 'lemonsqueezy', 'mux', 'netlify', 'pagerduty', 'persona', 'razorpay', 'sanity', 'segment', 'sentry', 'typeform', 'vercel', 'zendesk'];
+    expect(Object.keys(cases).sort()).toEqual(Object.keys(providers).filter((name) => !batch2.includes(name)).sort());
   });
 
   test.each(Object.keys(cases))('%s: a signed event is accepted and reaches succeeded with the right ID and type', async (name) => {
