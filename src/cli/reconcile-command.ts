@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
+import pino from 'pino';
 import { Registry } from 'prom-client';
 import { durationProblem, parseDuration } from '../config/duration';
 import { loadConfig } from '../config/load-config';
-import { createLogger } from '../logging/logger';
+import { env } from '../config/env';
 import { createReconciledCounter } from '../metrics/reconciled-events-counter';
 import { ReconcileError } from '../reconcile/reconcile-error';
 import type { ReconcileReport } from '../reconcile/reconcile-report';
@@ -53,7 +54,8 @@ export async function reconcileCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const logger = createLogger('hookflow-reconcile');
+  // Logs go to stderr, so stdout holds only the report (`--json` pipes into jq).
+  const logger = pino({ name: 'hookflow-reconcile', level: env('HOOKFLOW_LOG_LEVEL') ?? 'info' }, pino.destination(2));
   const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
   const store = await openStore(config.mongodb.uri, config.mongodb.database);
   try {
