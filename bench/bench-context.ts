@@ -11,6 +11,8 @@ export interface BenchContext {
   readonly stack: BenchStack;
   /** The config file every hookflow process reads (bench/write-bench-config.ts). */
   readonly configFile: string;
+  /** The same with `worker.maxConcurrentActions` at 4: the workers of (e) are the bottleneck by construction. */
+  readonly cappedConfigFile: string;
   /** The same config, loaded here to build workflow inputs as the receiver does. */
   readonly config: HookflowConfig;
   /** The bench's own client: (b), the (d) baseline's starts, and visibility queries. */
@@ -21,5 +23,5 @@ export interface BenchContext {
    */
   readonly runId: string;
   /** The stack's server processes, found by their data paths, for the CPU meter. */
-  readonly stackPids: { readonly temporal?: number; readonly mongo?: number };
+  readonly stackPids: { readonly temporal?: number; readonly ferretdb?: number; readonly postgres?: number };
 }

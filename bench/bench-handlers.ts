@@ -5,8 +5,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Handlers } from '../src/handlers/types';
 
-/** How long the I/O-bound handler of (e) waits, as the benchmark issue (#6) sets it. */
-export const IO_WAIT_MS = 100;
+/** How long the I/O-bound handler of (e) waits: 1 s, as issue #10 sets it with the per-worker cap. */
+export const IO_WAIT_MS = 1_000;
 
 export const handlers: Handlers = {
   noop: () => null,

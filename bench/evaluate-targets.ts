@@ -30,6 +30,13 @@ export function evaluateTargets(results: BenchResults): TargetRow[] {
     const [first, last] = [e[0], e[e.length - 1]];
     add(`e${last.workers}/e${first.workers}`, last.succeeded.perSecond / first.succeeded.perSecond, 'x', { op: '>=', bound: 2.5 });
   }
+  const { f } = results;
+  if (f && f.length >= 2) {
+    for (const { stored, run } of f.slice(1)) add(`f${stored}/f${f[0].stored}`, run.succeeded.perSecond / f[0].run.succeeded.perSecond, 'x');
+    const [first, last] = [f[0], f[f.length - 1]];
+    const slope = ((last.run.succeeded.perSecond - first.run.succeeded.perSecond) / (last.stored - first.stored)) * 1_000;
+    add('(f) events/s per 1 000 stored', slope, 'events/s');
+  }
   const receivers = [c?.memory, d?.hookflow.memory.receiver, ...(e ?? []).map((run) => run.memory.receiver)];
   const workers = [...(d ? d.hookflow.memory.workers : []), ...(e ?? []).flatMap((run) => run.memory.workers)];
   const peak = (all: ({ peakRssMb: number } | undefined)[]) => Math.max(...all.map((m) => m?.peakRssMb ?? -Infinity));

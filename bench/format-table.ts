@@ -39,6 +39,14 @@ export function formatTable(results: BenchResults, rows: readonly TargetRow[], l
       `${run.succeeded.completed}/${run.accepted} in ${run.succeeded.seconds} s; ingress ${run.ingress.perSecond}/s${drained(run.drained)}`,
     ]);
   }
+  for (const { stored, run } of results.f ?? []) {
+    figures.push([
+      `(f) hookflow no-op, ${stored} events stored`,
+      `${run.succeeded.perSecond} events/s`,
+      ...ms(run.succeeded.latencyMs),
+      `${run.succeeded.completed}/${run.accepted} in ${run.succeeded.seconds} s; ingress ${run.ingress.perSecond}/s${drained(run.drained)}`,
+    ]);
+  }
   const targets: string[][] = [['ratio / figure', 'value', 'target', '']];
   for (const row of rows) {
     targets.push([

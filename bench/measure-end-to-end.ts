@@ -15,6 +15,8 @@ export interface EndToEnd {
   readonly name: string;
   readonly type: BenchEventType;
   readonly workers: number;
+  /** The workers' config, when not the run's shared one. */
+  readonly configFile?: string;
 }
 
 export interface EndToEndResult {
@@ -47,7 +49,7 @@ interface EventTimes {
  * last `completedAt` a worker wrote with `succeeded`. A small batch first warms up the path.
  * Each run leaves nothing running behind it for the next.
  */
-export async function measureEndToEnd(ctx: BenchContext, { name, type, workers: count }: EndToEnd): Promise<EndToEndResult> {
+export async function measureEndToEnd(ctx: BenchContext, { name, type, workers: count, configFile }: EndToEnd): Promise<EndToEndResult> {
   const { connections, e2eEvents } = ctx.options;
   const target = { taskQueue: `bench-${ctx.runId}-${name}`, database: `bench_${ctx.runId}_${name}` };
   const mongo = new MongoClient(ctx.stack.mongo.uri);
@@ -55,7 +57,9 @@ export async function measureEndToEnd(ctx: BenchContext, { name, type, workers: 
   try {
     const receiver = await startHookflowProcess(ctx, 'receiver', target);
     processes.push(receiver);
-    const workers = await Promise.all(Array.from({ length: count }, () => startHookflowProcess(ctx, 'worker', target)));
+    const workers = await Promise.all(
+      Array.from({ length: count }, () => startHookflowProcess(ctx, 'worker', { ...target, ...(configFile ? { configFile } : {}) })),
+    );
     processes.push(...workers);
     const events = mongo.db(target.database).collection<EventTimes>('events');
     const url = `${receiver.url}/webhooks/bench`;

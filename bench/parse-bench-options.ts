@@ -2,8 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-export type Scenario = 'a' | 'b' | 'c' | 'd' | 'e';
-const SCENARIOS: readonly Scenario[] = ['a', 'b', 'c', 'd', 'e'];
+export type Scenario = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+const SCENARIOS: readonly Scenario[] = ['a', 'b', 'c', 'd', 'e', 'f'];
 
 export interface BenchOptions {
   /** Measured seconds of each closed-loop load: (a), and (b) and (c) each. */
@@ -25,8 +25,8 @@ export const USAGE = `npm run bench -- [options]
 
   --duration S          measured seconds of (a), and of (b) and (c) each       default 10
   --connections N       concurrency of every scenario                          default 32
-  --e2e-events N        events per end-to-end batch of (d) and (e)             default 200
-  --only LIST           scenarios to run, e.g. c,d                             default a,b,c,d,e
+  --e2e-events N        events per end-to-end batch of (d), (e) and (f)        default 200
+  --only LIST           scenarios to run, e.g. c,d                             default a,b,c,d,e,f
   --data-dir DIR        where the temp dir with the servers' data goes         default the OS temp dir
                         (/dev/shm takes the disk's fsyncs out of the figures)
   --out FILE            where the JSON goes                                    default bench/results/latest.json

@@ -17,12 +17,20 @@ import { measureBareEndToEnd } from './measure-bare-end-to-end';
 import { measureEndToEnd, type EndToEndResult } from './measure-end-to-end';
 import { measureEngineAndReceiver } from './measure-engine-and-receiver';
 import { measureFrameworkCeiling } from './measure-framework-ceiling';
+import { measureStoreGrowth } from './measure-store-growth';
 import { parseBenchOptions, USAGE, type BenchOptions } from './parse-bench-options';
 import { startBenchStack } from './start-bench-stack';
 import { writeBenchConfig } from './write-bench-config';
 
 /** Worker processes of (e), as the benchmark issue (#6) sets them: e3/e1 is its ratio. */
 const IO_WORKERS = [1, 3] as const;
+/**
+ * Each (e) worker runs at most this many actions at once (issue #10): with a 1 s handler the
+ * workers are the bottleneck by construction, so adding workers shows, even on 2 cores.
+ */
+const IO_WORKER_CAP = 4;
+/** (f): how many events are already stored before the batch, to show how the cost grows with the store. */
+const STORED = [0, 5_000, 20_000] as const;
 
 /**
  * `npm run bench`: provision the embedded stack in a temp dir (or use TEMPORAL_ADDRESS and
@@ -79,18 +87,21 @@ export async function runBench(argv: string[]): Promise<number> {
     connection = await Connection.connect({ address: stack.temporal.address });
     // The embedded server is started with them; a server from TEMPORAL_ADDRESS may lack them.
     await ensureSearchAttributes(connection, namespace);
-    const configFile = writeBenchConfig(dir, { address: stack.temporal.address, namespace }, stack.mongo.uri);
+    const temporalTarget = { address: stack.temporal.address, namespace };
+    const configFile = writeBenchConfig(dir, temporalTarget, stack.mongo.uri);
+    const cappedConfigFile = writeBenchConfig(dir, temporalTarget, stack.mongo.uri, { maxConcurrentActions: IO_WORKER_CAP });
     const ctx: BenchContext = {
       options,
       dir,
       stack,
       configFile,
+      cappedConfigFile,
       config: loadConfig(configFile),
       client: new Client({ connection, namespace }),
       runId: randomBytes(3).toString('hex'),
       stackPids: {
         temporal: findPids(path.join(dir, 'temporal.sqlite'))[0],
-        mongo: findPids(path.join(dir, 'mongo'))[0],
+        ...stack.pids,
       },
     };
     log(`Temporal ${stack.temporal.address} (${stack.temporal.via}), MongoDB ${stack.mongo.uri} (${stack.mongo.via})`);
@@ -117,14 +128,15 @@ export async function runBench(argv: string[]): Promise<number> {
       const hookflow = await measureEndToEnd(ctx, { name: 'd', type: 'bench.noop', workers: 1 });
       return { hookflow, bare };
     });
-    await run('e', `(e) end to end, ${IO_WAIT_MS} ms I/O handler, ${e2eEvents} events, ${IO_WORKERS.join(' and ')} workers`, async () => {
+    await run('e', `(e) end to end, ${IO_WAIT_MS} ms I/O handler, ${e2eEvents} events, ${IO_WORKERS.join(' and ')} workers of ${IO_WORKER_CAP} actions each`, async () => {
       const runs: EndToEndResult[] = [];
       for (const workers of IO_WORKERS) {
         log(`(e) ${workers} worker(s) ...`);
-        runs.push(await measureEndToEnd(ctx, { name: `e${workers}`, type: 'bench.io', workers }));
+        runs.push(await measureEndToEnd(ctx, { name: `e${workers}`, type: 'bench.io', workers, configFile: cappedConfigFile }));
       }
       return runs;
     });
+    await run('f', `(f) end to end, no-op handler, with ${STORED.join(', ')} events already stored`, () => measureStoreGrowth(ctx, STORED, log));
 
     const rows = evaluateTargets(results as BenchResults);
     const report = {

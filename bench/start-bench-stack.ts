@@ -8,6 +8,8 @@ import { startTemporalServer, waitForTemporal } from '../src/stack/temporal-serv
 export interface BenchStack {
   readonly temporal: { readonly address: string; readonly via: string };
   readonly mongo: { readonly uri: string; readonly via: string };
+  /** The servers' processes, for the CPU meter (absent for servers given in the options). */
+  readonly pids: { readonly ferretdb?: number; readonly postgres?: number };
   /** hookflow's workflows, so no worker process spends seconds of CPU bundling them. */
   readonly hookflowBundle: string;
   /** bench/workflows: the bare one-activity workflow of the (d) baseline. */
@@ -55,7 +57,11 @@ export async function startBenchStack(dir: string, log: (line: string) => void, 
     };
     const hookflowBundle = await bundle(require.resolve('../workflows'), path.join(dir, 'hookflow-workflows.js'));
     const bareBundle = await bundle(require.resolve('./workflows'), path.join(dir, 'bare-workflows.js'));
-    return { temporal, mongo, hookflowBundle, bareBundle, stop };
+    const pids = {
+      ferretdb: 'ferretdb' in mongo ? mongo.ferretdb?.child.pid : undefined,
+      postgres: 'postgres' in mongo ? mongo.postgres?.service.child.pid : undefined,
+    };
+    return { temporal, mongo, pids, hookflowBundle, bareBundle, stop };
   } catch (error) {
     await stop();
     throw error;

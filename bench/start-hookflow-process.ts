@@ -9,6 +9,8 @@ export interface HookflowProcessOptions {
   /** Each scenario has its own task queue and database, so none sees another's events. */
   readonly taskQueue: string;
   readonly database: string;
+  /** Another config than the run's shared one (the capped workers of (e)). */
+  readonly configFile?: string;
 }
 
 let count = 0;
@@ -24,11 +26,11 @@ export type HookflowProcess = BenchProcess & { readonly url: string };
 export async function startHookflowProcess(
   ctx: BenchContext,
   command: 'receiver' | 'worker',
-  { taskQueue, database }: HookflowProcessOptions,
+  { taskQueue, database, configFile = ctx.configFile }: HookflowProcessOptions,
 ): Promise<HookflowProcess> {
   const port = await freePort();
   const env: Record<string, string> = {
-    HOOKFLOW_CONFIG: ctx.configFile,
+    HOOKFLOW_CONFIG: configFile,
     HOOKFLOW_TASK_QUEUE: taskQueue,
     MONGODB_DATABASE: database,
     [command === 'receiver' ? 'HOOKFLOW_PORT' : 'HOOKFLOW_WORKER_PORT']: String(port),

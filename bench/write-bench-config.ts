@@ -7,12 +7,18 @@ import { BENCH_SOURCE } from './signed-event';
  * and database through HOOKFLOW_TASK_QUEUE and MONGODB_DATABASE, so no scenario's events reach
  * another's workers, and each run's documents are counted alone.
  */
-export function writeBenchConfig(dir: string, temporal: { address: string; namespace: string }, mongoUri: string): string {
-  const file = path.join(dir, 'hookflow.bench.json');
+export function writeBenchConfig(
+  dir: string,
+  temporal: { address: string; namespace: string },
+  mongoUri: string,
+  { maxConcurrentActions }: { maxConcurrentActions?: number } = {},
+): string {
+  const file = path.join(dir, maxConcurrentActions ? `hookflow.bench-${maxConcurrentActions}-actions.json` : 'hookflow.bench.json');
   const config = {
     $comment: 'written by bench/write-bench-config.ts',
     temporal,
     mongodb: { uri: mongoUri, database: 'bench' },
+    ...(maxConcurrentActions ? { worker: { maxConcurrentActions } } : {}),
     handlers: path.join(__dirname, 'bench-handlers.ts'),
     sources: { bench: BENCH_SOURCE },
     routes: [
