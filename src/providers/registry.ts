@@ -1,4 +1,5 @@
 import type { Provider } from './types';
+import { adyenProvider } from './adyen';
 import { basicProvider } from './basic';
 import { boxProvider } from './box';
 import { contentfulProvider } from './contentful';
@@ -29,6 +30,7 @@ import { presetProvider } from './presets/preset-provider';
 
 /** Every provider hookflow can verify, by the name a source's `provider` field uses. */
 export const providers: Readonly<Record<string, Provider<any>>> = {
+  adyen: adyenProvider,
   basic: basicProvider,
   github: githubProvider,
   hmac: hmacProvider,

@@ -43,6 +43,8 @@ interface Case {
   readonly expected: Expect;
   /** The status the provider expects instead of hookflow's 200 JSON (Discord Webhook Events: 204). */
   readonly answered?: number;
+  /** The exact body the provider expects back (Adyen: `[accepted]`). */
+  readonly answerBody?: string;
   /** Which credential verified, where it is not the second secret (Graph's clientState is an option). */
   readonly secretIndex?: number;
 }
@@ -116,6 +118,16 @@ const cases: Record<string, Case> = {
     expected: (_h, b) => ({ id: sha256(b), type: json(b).value[0].changeType }),
     answered: 202,
     secretIndex: 0,
+  },
+  adyen: {
+    secret: randomBytes(32).toString('hex').toUpperCase(),
+    otherSecret: randomBytes(32).toString('hex').toUpperCase(),
+    expected: (_h, b) => {
+      const item = json(b).notificationItems[0].NotificationRequestItem;
+      return { id: `${item.pspReference}:${item.eventCode}:${item.success}`, type: item.eventCode };
+    },
+    answered: 200,
+    answerBody: '[accepted]',
   },
   dropbox: { secret: random(), expected: (_h, b) => ({ id: sha256(b), type: 'list_folder' }) },
   okta: { secret: oktaToken, expected: (_h, b) => ({ id: json(b).data.events[0].uuid, type: json(b).data.events[0].eventType }) },
@@ -206,6 +218,7 @@ describe('every provider end to end', () => {
     const lowered = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
     const { id, type } = c.expected(lowered, signed.body);
     if (c.answered) expect(response.status).toBe(c.answered);
+    if (c.answerBody !== undefined) expect(response.json).toBe(c.answerBody);
     else expect(response.json).toEqual({ status: 'accepted', workflowId: `${name}:${id}` });
 
     const doc = await stack.waitForStatus(`${name}:${id}`, 'succeeded');
