@@ -5,6 +5,9 @@ import { thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
 import { ForwardError } from '../src/forward/forward-error';
 import type { HandlerContext, HandlerEvent, Handlers } from '../src/handlers/types';
+import { applyTransform, transformedEvent } from '../src/transforms/apply-transform';
+import { TransformError } from '../src/transforms/transform-error';
+import type { TransformOutput, Transforms } from '../src/transforms/transform-types';
 import type { ActivityMetrics, AttemptOutcome } from '../src/metrics/activity-metrics';
 import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
@@ -18,6 +21,8 @@ export interface ActivityDeps {
   readonly events: Collection<EventDocument>;
   readonly bodies: BodyStore;
   readonly handlers: Handlers;
+  /** The handlers module's `transforms`, which routes name (src/transforms/). */
+  readonly transforms?: Transforms;
   /** Forward targets with their secrets, which never enter Temporal's history. */
   readonly destinations: ReadonlyMap<string, DestinationConfig>;
   readonly fetch?: typeof fetch;
@@ -40,7 +45,8 @@ export interface ActionSuccess {
 
 /** How an action of a fan-out ended, as the workflow saw it. */
 export interface ActionUpdate {
-  readonly status: Extract<ActionStatus, 'succeeded' | 'failed' | 'cancelled'>;
+  /** `skipped`: a transform before it failed, so it never ran. */
+  readonly status: Extract<ActionStatus, 'succeeded' | 'failed' | 'cancelled' | 'skipped'>;
   /** Absent when Temporal did not say (a timeout, a cancellation). */
   readonly attempts?: number;
   readonly result?: unknown;
@@ -50,6 +56,8 @@ export interface ActionUpdate {
 export interface ProgressInput {
   readonly workflowId: string;
   readonly actions?: Readonly<Record<string, ActionUpdate>>;
+  /** What each transform of the plan returned, recorded before the actions run. */
+  readonly transforms?: Readonly<Record<string, TransformOutput>>;
   readonly outcome?: {
     readonly status: Extract<EventStatus, 'succeeded' | 'failed' | 'cancelled'>;
     readonly error?: string;
@@ -61,6 +69,13 @@ export interface ProgressInput {
 export interface RunActionInput {
   readonly event: ActionEvent;
   readonly action: ActionPlan;
+  /** The output of the action's route transform, when it has one. */
+  readonly transformed?: TransformOutput;
+}
+
+export interface RunTransformInput {
+  readonly event: ActionEvent;
+  readonly transform: string;
 }
 
 /** Sent with every action failure, so the workflow knows how many attempts a fan-out action took. */
@@ -75,7 +90,7 @@ export interface FailureDetails {
  * An event costs two writes on the default path (one action): recordEvent and its outcome,
  * both from the workflow; one more per further action of a fan-out; and no read.
  */
-export function createActivities({ events, bodies, handlers, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
+export function createActivities({ events, bodies, handlers, transforms = {}, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
   return {
     /**
      * First step of every run (a local activity: no extra round trip through Temporal): the event
@@ -169,7 +184,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
               ...(final ? { completedAt: now } : {}),
             },
             $unset: Object.fromEntries(
-              [...unset, 'lastError', 'failedAction', ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
+              [...unset, 'lastError', 'failedAction', 'transforms', ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
             ),
           },
           { upsert: true },
@@ -195,7 +210,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
      * update as read-modify-write of the whole document, such a write put an event that had
      * succeeded back to `processing`.
      */
-    async runAction({ event: input, action }: RunActionInput): Promise<ActionSuccess> {
+    async runAction({ event: input, action, transformed }: RunActionInput): Promise<ActionSuccess> {
       const ctx = Context.current();
       const { attempt, heartbeatTimeoutMs } = ctx.info;
       const started = process.hrtime.bigint();
@@ -209,7 +224,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
       let details: unknown = ctx.info.heartbeatDetails;
       const beat = heartbeatTimeoutMs ? setInterval(() => ctx.heartbeat(details), Math.max(50, heartbeatTimeoutMs / 3)) : undefined;
       try {
-        const event = await toHandlerEvent(input, bodies);
+        const event = transformedEvent(await toHandlerEvent(input, bodies), transformed);
         const context: HandlerContext = {
           attempt,
           idempotencyKey: `${workflowId}/${action.name}`,
@@ -221,7 +236,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
           lastHeartbeatDetails: ctx.info.heartbeatDetails,
         };
         const result =
-          (await (action.kind === 'handler' ? runHandler(action.handler, event, context) : runForward(action, event, context))) ??
+          (await (action.kind === 'handler' ? runHandler(action.handler, event, context) : runForward(action, event, context, transformed))) ??
           null;
         outcome = 'succeeded';
         return { result, attempt };
@@ -251,13 +266,34 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
     },
 
     /**
+     * A route's transform, as a durable step before its actions (issue #13). Reads and writes
+     * nothing: the workflow records the output. Whatever the transform throws, or an output that
+     * is not one, fails the event at once (`TransformFailed`, not retried); a worker without the
+     * transform (a rolling deploy) is retried.
+     */
+    async runTransform({ event, transform }: RunTransformInput): Promise<TransformOutput> {
+      const fn = transforms[transform];
+      if (!fn) throw ApplicationFailure.retryable(`no transform named ${transform} on this worker`, 'TransformMissing');
+      try {
+        return await applyTransform(transform, fn, await toHandlerEvent(event, bodies));
+      } catch (error) {
+        if (error instanceof TransformError) throw ApplicationFailure.nonRetryable(error.message, 'TransformFailed');
+        throw error;
+      }
+    },
+
+    /**
      * The workflow's writes after ingress, one at a time: settled actions of a fan-out, and,
      * with the last of them, the event's outcome. The workflow is the only writer of an event's
      * document once it is recorded, so no two writes of one event overlap (see runAction).
      */
-    async recordProgress({ workflowId, actions = {}, outcome }: ProgressInput): Promise<void> {
+    async recordProgress({ workflowId, actions = {}, transforms: outputs = {}, outcome }: ProgressInput): Promise<void> {
       const now = new Date();
       const set: Record<string, unknown> = { updatedAt: now };
+      // A transform's output as recorded: JSON text when it has keys MongoDB-protocol servers refuse.
+      for (const [name, output] of Object.entries(outputs)) {
+        set[`transforms.${name}`] = hasUnstorableKeys(output) ? { outputJson: JSON.stringify(output) } : output;
+      }
       let attempts = 0;
       for (const [name, update] of Object.entries(actions)) {
         const field = (key: keyof ActionRecord) => `actions.${name}.${key}`;
@@ -297,6 +333,7 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
     action: Extract<ActionPlan, { kind: 'forward' }>,
     event: HandlerEvent,
     context: HandlerContext,
+    transformed: TransformOutput | undefined,
   ): Promise<unknown> {
     const destination = destinations.get(action.destination);
     if (!destination) {
@@ -308,7 +345,8 @@ export function createActivities({ events, bodies, handlers, destinations, fetch
         destination: action.destination,
         url: action.url,
         secrets: destination.secrets,
-        headers: destination.headers,
+        // A transform's headers go with the destination's; neither can replace the signed ones.
+        headers: { ...destination.headers, ...transformed?.headers },
         timeoutMs: action.timeoutMs,
         messageId: context.idempotencyKey,
         body: forwardBody(event),

@@ -11,6 +11,7 @@ import {
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
 import { actionErrorText } from '../src/errors/action-error-text';
 import { actionEvent } from '../src/types/action-event';
+import type { TransformOutput } from '../src/transforms/transform-types';
 import type { ActionPlan, ProcessWebhookInput } from '../src/types/webhook-event';
 
 /**
@@ -48,6 +49,17 @@ function actionActivities({ name, retry }: ActionPlan) {
   });
 }
 
+/**
+ * A route's transform (issue #13): a durable step before its actions. Its own failures are
+ * permanent (`TransformFailed`); a worker dying or lacking it is retried, within a day.
+ */
+const transformStep = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '1 day',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['TransformFailed'] },
+});
+
 export interface ProcessWebhookResult {
   readonly status: 'succeeded' | 'ignored' | 'stale';
   readonly results: Record<string, unknown>;
@@ -69,6 +81,7 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   // only writer of the document (see runAction). The last one is written with the event's
   // outcome, so the default path (one action) costs one write here.
   const forActions = actionEvent(event);
+  const transformed = await runTransforms(workflowId, forActions, plan.actions);
   const results: Record<string, unknown> = {};
   const failures: Failure[] = [];
   let writes: Promise<void> = Promise.resolve();
@@ -81,7 +94,7 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>
       actionActivities(action)
-        .runAction({ event: forActions, action })
+        .runAction({ event: forActions, action, ...(action.transform ? { transformed: transformed[action.transform] } : {}) })
         .then(
           ({ result, attempt }) => {
             results[action.name] = result;
@@ -103,6 +116,31 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
 interface Failure {
   readonly action: string;
   readonly reason: unknown;
+}
+
+/**
+ * Run each transform the plan's routes name, once, in parallel, and record their outputs before
+ * any action starts. A failed transform fails the event: its actions are recorded `skipped`.
+ */
+async function runTransforms(workflowId: string, event: ReturnType<typeof actionEvent>, actions: readonly ActionPlan[]): Promise<Record<string, TransformOutput>> {
+  const names = [...new Set(actions.flatMap((action) => (action.transform ? [action.transform] : [])))];
+  const outputs: Record<string, TransformOutput> = {};
+  if (names.length === 0) return outputs;
+  const failures: Failure[] = [];
+  await Promise.all(
+    names.map((transform) =>
+      transformStep.runTransform({ event, transform }).then(
+        (output) => void (outputs[transform] = output),
+        (reason: unknown) => void failures.push({ action: `transform:${transform}`, reason }),
+      ),
+    ),
+  );
+  if (failures.length > 0) {
+    const skipped = Object.fromEntries(actions.map((action) => [action.name, { status: 'skipped' } satisfies ActionUpdate]));
+    return fail(workflowId, failures, skipped);
+  }
+  await bookkeeping.recordProgress({ workflowId, transforms: outputs });
+  return outputs;
 }
 
 /** Record the failure (or cancellation), then end the workflow Failed (or Cancelled). */

@@ -3,6 +3,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { env } from '../config/env';
 import { loadConfig } from '../config/load-config';
 import { loadHandlers } from '../handlers/load-handlers';
+import { loadTransforms } from '../transforms/load-transforms';
 import { CHECK_TIMEOUT_MS } from '../health/create-readiness';
 import { startOpsServer } from '../health/start-ops-server';
 import { createLogger } from '../logging/logger';
@@ -39,6 +40,7 @@ export async function runWorker(): Promise<number> {
     ...new Set(config.routes.flatMap((route) => route.actions.flatMap((a) => ('handler' in a ? [a.handler] : [])))),
   ];
   const handlers = loadHandlers(config.handlers, required);
+  const transforms = loadTransforms(config.handlers, [...new Set(config.routes.flatMap((route) => (route.transform ? [route.transform] : [])))]);
   const store = await openStore(config.mongodb.uri, config.mongodb.database, {
     onRenewed: (reason) => logger.warn({ reason }, 'replaced the MongoDB client'),
   });
@@ -77,6 +79,7 @@ export async function runWorker(): Promise<number> {
           taskQueue,
           store,
           handlers,
+          transforms,
           destinations: config.destinations,
           metrics,
           maxConcurrentActions: config.worker.maxConcurrentActions,

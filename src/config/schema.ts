@@ -112,6 +112,8 @@ const routeSchema = z
     name: z.string().regex(NAME, NAME_RULE).optional(),
     /** Conditions on body, headers and query the event must meet (src/filters/); compiled here. */
     filter: routeFilterSchema.optional(),
+    /** A function of the handlers module's `transforms`: reshapes what this route's actions get (src/transforms/). */
+    transform: z.string().regex(NAME, NAME_RULE).optional(),
   })
   .strict()
   .refine((route) => !route.skipStale || route.orderingKey, {

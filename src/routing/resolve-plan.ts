@@ -63,9 +63,10 @@ export function resolvePlan(
       }
     }
     const retry = { ...config.retry, ...route.retry };
+    const transform = route.transform ? { transform: route.transform } : {};
     for (const action of route.actions) {
       if ('handler' in action) {
-        actions.push({ kind: 'handler', name: unique(`handler:${action.handler}`), handler: action.handler, retry });
+        actions.push({ kind: 'handler', name: unique(`handler:${action.handler}`), handler: action.handler, retry, ...transform });
       } else {
         // load-config has checked that every forward names a destination.
         const destination = config.destinations.get(action.forward)!;
@@ -76,6 +77,7 @@ export function resolvePlan(
           url: destination.url,
           timeoutMs: destination.timeoutMs,
           retry,
+          ...transform,
         });
       }
     }

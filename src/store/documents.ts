@@ -58,6 +58,8 @@ export interface EventDocument {
   orderingKey?: string;
   /** The routes of the source that did not take the event (its type or their filter), and why. */
   refusedBy?: readonly { readonly route: string; readonly reason: string }[];
+  /** By transform name: what the route's transform returned (`outputJson` for unstorable keys). */
+  transforms?: Record<string, unknown>;
   /** On a replay: the workflow ID of the event it replays. */
   replayOf?: string;
   /** The operator's last intervention through the admin API, with the reason given. */

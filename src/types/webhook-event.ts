@@ -67,6 +67,8 @@ export interface HandlerActionPlan {
   readonly name: string;
   readonly handler: string;
   readonly retry: RetryPlan;
+  /** The route's transform, run once per event before the actions; they get its output. */
+  readonly transform?: string;
 }
 
 /**
@@ -81,6 +83,8 @@ export interface ForwardActionPlan {
   readonly url: string;
   readonly timeoutMs: number;
   readonly retry: RetryPlan;
+  /** The route's transform: the forward sends its payload as `data`, and its headers. */
+  readonly transform?: string;
 }
 
 export type ActionPlan = HandlerActionPlan | ForwardActionPlan;

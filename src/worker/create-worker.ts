@@ -3,6 +3,7 @@ import { createActivities } from '../../activities/create-activities';
 import { createMaintenanceActivities, type MaintenanceDeps } from '../../activities/create-maintenance-activities';
 import type { DestinationConfig } from '../config/load-config';
 import type { Handlers } from '../handlers/types';
+import type { Transforms } from '../transforms/transform-types';
 import type { ActivityMetrics } from '../metrics/activity-metrics';
 import { createBodyStore } from '../store/body-store';
 import type { Store } from '../store/open-store';
@@ -13,6 +14,8 @@ export interface WorkerDeps {
   readonly taskQueue: string;
   readonly store: Store;
   readonly handlers: Handlers;
+  /** The handlers module's `transforms`, which routes name. */
+  readonly transforms?: Transforms;
   readonly destinations: ReadonlyMap<string, DestinationConfig>;
   /** A prebuilt workflow bundle (tests build one per run); otherwise workflows/ is bundled at start. */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
@@ -31,6 +34,7 @@ export function createWorker({
   taskQueue,
   store,
   handlers,
+  transforms = {},
   destinations,
   workflowBundle,
   metrics,
@@ -43,7 +47,7 @@ export function createWorker({
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     activities: {
-      ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, destinations, metrics }),
+      ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, destinations, metrics }),
       // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
       ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
     },

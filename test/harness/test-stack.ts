@@ -4,6 +4,7 @@ import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { resolveConfig, type HookflowConfig } from '../../src/config/load-config';
 import type { Handlers } from '../../src/handlers/types';
+import type { Transforms } from '../../src/transforms/transform-types';
 import type { ActivityMetrics } from '../../src/metrics/activity-metrics';
 import { createReceiverMetrics, type ReceiverMetrics } from '../../src/metrics/create-receiver-metrics';
 import type { SignatureFailureCounter } from '../../src/receiver/signature-failures';
@@ -32,6 +33,8 @@ export interface TestStackOptions {
   readonly sources: Record<string, unknown>;
   readonly routes?: unknown[];
   readonly handlers?: Handlers;
+  /** The handlers module's `transforms` (route `transform`). */
+  readonly transforms?: Transforms;
   readonly retry?: Record<string, unknown>;
   readonly server?: Record<string, unknown>;
   readonly destinations?: Record<string, unknown>;
@@ -171,6 +174,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         taskQueue: config.temporal.taskQueue,
         store,
         handlers: options.handlers ?? {},
+        transforms: options.transforms ?? {},
         destinations: config.destinations,
         workflowBundle: { codePath: testEnv('bundlePath') },
         ...(options.workerMetrics ? { metrics: options.workerMetrics } : {}),
