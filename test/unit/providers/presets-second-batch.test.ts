@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { signRequest, verifyRequest } from '@contentful/node-apps-toolkit';
 import Mux from '@mux/mux-node';
+import { WebhooksManager } from 'box-node-sdk/lib/managers/webhooks';
 import { encodeSignatureHeader, isValidSignature } from '@sanity/webhook';
 import fc from 'fast-check';
 import { jwtVerify, SignJWT } from 'jose';
@@ -195,6 +196,22 @@ describe('the PROVIDERS.md vector and the providers\' own libraries', () => {
     const body = '{"sys":{"id":"x"}}';
     const signature = signRequest(secret, { method: 'POST', path: '/contentful', headers: {}, body }, now.getTime());
     expect(verifies(s, req(signature, body, { url: 'http://10.0.0.5:3000/webhooks/s' }), now)).toBe(0);
+  });
+
+  test('box: box-node-sdk WebhooksManager.validateMessage accepts what sign() sends, with the primary or the secondary key', async () => {
+    const [primary, secondary] = [random(), random()];
+    const s = source({ provider: 'box', secrets: [primary] });
+    const now = new Date();
+    const sample = s.provider.sample(undefined, now);
+    const out = s.provider.sign({ ...sample, url: 'u', secret: primary, now }, s.settings.options);
+    expect(out.headers).toMatchObject({ 'box-signature-version': '1', 'box-signature-algorithm': 'HmacSHA256' });
+    expect(await WebhooksManager.validateMessage(out.body.toString(), out.headers, primary)).toBe(true);
+    expect(await WebhooksManager.validateMessage(out.body.toString(), out.headers, random())).toBe(false);
+    // Signed with the secondary key, Box's secondary header: the SDK and hookflow both accept it.
+    const second = s.provider.sign({ ...sample, url: 'u', secret: secondary, now }, s.settings.options);
+    const asSecondary = { ...second.headers, 'box-signature-primary': out.headers['box-signature-primary'], 'box-signature-secondary': second.headers['box-signature-primary'] };
+    expect(await WebhooksManager.validateMessage(second.body.toString(), asSecondary, random(), { secondaryKey: secondary })).toBe(true);
+    expect(verifies(source({ provider: 'box', secrets: [random(), secondary] }), req(asSecondary, second.body), now)).toBe(1);
   });
 
   test('netlify: a JWS made with jose (iss netlify, sha256 of the body) verifies; jose verifies what sign() sends', async () => {
