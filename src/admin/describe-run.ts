@@ -10,6 +10,22 @@ export interface RunInfo {
   readonly historyLength: number;
   /** Why a run that did not complete ended: the failure message, or the termination reason. */
   readonly failure?: string;
+  /**
+   * The actions Temporal is running or retrying now (their activity ID is the action's name).
+   * An action's record in the document stays `pending` until its outcome: while it is retried,
+   * its attempt and last failure are Temporal's.
+   */
+  readonly pendingActions: PendingAction[];
+}
+
+export interface PendingAction {
+  readonly action: string;
+  /** The attempt running now, or the next one while it waits for its retry. */
+  readonly attempt: number;
+  /** `scheduled`, `started` or `cancel_requested`, as Temporal says. */
+  readonly state: string;
+  readonly lastFailure?: string;
+  readonly nextAttemptAt?: Date;
 }
 
 const ENDED_BADLY = new Set<WorkflowExecutionStatusName>(['FAILED', 'TERMINATED', 'CANCELLED', 'TIMED_OUT']);
@@ -32,6 +48,19 @@ export async function describeRun(client: Client, workflowId: string): Promise<R
     ...(description.closeTime ? { closeTime: description.closeTime } : {}),
     historyLength: description.historyLength,
     ...(failure ? { failure } : {}),
+    pendingActions: (description.raw.pendingActivities ?? []).map(pendingAction),
+  };
+}
+
+function pendingAction(activity: temporal.api.workflow.v1.IPendingActivityInfo): PendingAction {
+  const state = temporal.api.enums.v1.PendingActivityState[activity.state ?? 0] ?? 'UNSPECIFIED';
+  const next = activity.nextAttemptScheduleTime?.seconds;
+  return {
+    action: activity.activityId ?? '',
+    attempt: activity.attempt ?? 1,
+    state: state.replace('PENDING_ACTIVITY_STATE_', '').toLowerCase(),
+    ...(activity.lastFailure?.message ? { lastFailure: activity.lastFailure.message } : {}),
+    ...(next ? { nextAttemptAt: new Date(Number(next) * 1000) } : {}),
   };
 }
 

@@ -48,9 +48,14 @@ describe('admin API over real HTTP, on the real stack', () => {
         { source: 'demo', events: ['flaky.*'], actions: [{ handler: 'flaky' }] },
         { source: 'demo', events: ['bulk.*'], actions: [{ handler: 'bulk' }] },
         { source: 'demo', events: ['stuck.*'], actions: [{ handler: 'stuck' }], retry: { heartbeatTimeoutMs: 1_000 } },
+        // Fails every time, with a long wait before each next attempt: it stays being retried.
+        { source: 'demo', events: ['down.*'], actions: [{ handler: 'down' }], retry: { initialIntervalMs: 60_000, maximumIntervalMs: 60_000 } },
         { source: 'ordered', events: ['*'], actions: [{ handler: 'balance' }], orderingKey: 'data.customer', skipStale: true },
       ],
       handlers: {
+        down: () => {
+          throw new Error('the ledger is down');
+        },
         ok: (event) => {
           remember(event);
           return { ok: true };
@@ -542,4 +547,22 @@ describe('admin API over real HTTP, on the real stack', () => {
       { timeoutMs: 30_000, intervalMs: 100 },
     );
   }
+
+  test('show: an action being retried is pending in the document, and Temporal says which attempt and why', async () => {
+    const id = await deliver('down.created');
+    const shown = await waitUntil(
+      'the first attempt to fail',
+      async () => {
+        const result = await api('GET', eventPath(id));
+        return result.json.temporal?.pendingActions?.[0]?.lastFailure ? result : undefined;
+      },
+      { timeoutMs: 30_000 },
+    );
+    expect(shown.json.event.actions['handler:down']).toMatchObject({ status: 'pending' });
+    expect(shown.json.temporal.pendingActions).toEqual([
+      expect.objectContaining({ action: 'handler:down', attempt: 2, state: 'scheduled', lastFailure: 'the ledger is down' }),
+    ]);
+    expect(new Date(shown.json.temporal.pendingActions[0].nextAttemptAt).getTime()).toBeGreaterThan(Date.now());
+    await stack.client.workflow.getHandle(id).terminate('test done');
+  });
 });
