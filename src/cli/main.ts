@@ -9,6 +9,9 @@ Usage:
   hookflow worker                   run one worker (run as many as you like, anywhere)
   hookflow send <source> [--type T] [--data file.json] [--url U]
                                     sign a sample event as the source's provider would and post it
+  hookflow transform <route-or-source> --data file.json [--headers h.json] [--query q] [--type T]
+                                    print what the route's filter and transform would do with
+                                    that input; starts nothing
   hookflow events list|show|retry|replay|terminate|cancel ...
                                     operate on events through the admin API (\`hookflow events --help\`)
   hookflow reconcile <source> [--since 72h] [--dry-run] [--json]
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
         return exitAfter(await (require('./run-worker') as typeof import('./run-worker')).runWorker());
       case 'send':
         return await (require('./send-event') as typeof import('./send-event')).sendEvent(rest);
+      case 'transform':
+        return await (require('./transform-command') as typeof import('./transform-command')).transformCommand(rest);
       case 'events':
         return await (require('./events/events-command') as typeof import('./events/events-command')).eventsCommand(rest);
       case 'reconcile':
