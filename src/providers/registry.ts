@@ -6,6 +6,7 @@ import { contentfulProvider } from './contentful';
 import { docusignProvider } from './docusign';
 import { githubProvider } from './github';
 import { hmacProvider } from './hmac';
+import { hubspotProvider } from './hubspot';
 import { jwtProvider } from './jwt';
 import { linearProvider } from './linear';
 import { mailgunProvider } from './mailgun';
@@ -34,6 +35,7 @@ export const providers: Readonly<Record<string, Provider<any>>> = {
   basic: basicProvider,
   github: githubProvider,
   hmac: hmacProvider,
+  hubspot: hubspotProvider,
   jwt: jwtProvider,
   linear: linearProvider,
   mailgun: mailgunProvider,
