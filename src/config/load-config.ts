@@ -93,6 +93,11 @@ export function resolveConfig(json: unknown, configPath: string): HookflowConfig
     destinations.set(name, resolveDestination(name, destination));
   }
   raw.routes.forEach((route, i) => checkRoute(route, i, raw, sources, destinations));
+  // A name picks one route (refusals, `hookflow transform <route>`), so no two may share it.
+  raw.routes.forEach((route, i) => {
+    const first = raw.routes.findIndex((other) => other.name !== undefined && other.name === route.name);
+    if (first !== i && first >= 0) throw invalid(['routes', i, 'name'], `${JSON.stringify(route.name)} is already the name of routes.${first}`);
+  });
 
   return {
     configPath,

@@ -40,6 +40,11 @@ describe('route filter config: errors name the bad operator or path', () => {
   test('a route name must be a plain name', () => {
     expect(() => config([{ source: 'demo', name: 'a.b', actions: [{ handler: 'h' }] }])).toThrow('routes.0.name');
   });
+
+  test('two routes cannot share a name', () => {
+    const route = { source: 'demo', name: 'big', actions: [{ handler: 'h' }] };
+    expect(() => config([route, { ...route, name: 'other' }, route])).toThrow('routes.2.name: "big" is already the name of routes.0');
+  });
 });
 
 describe('resolvePlan(config, source, type, payload, { headers, query }) with filters', () => {
