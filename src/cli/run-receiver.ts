@@ -1,6 +1,10 @@
 import { startAdminServer } from '../admin/start-admin-server';
+import { env } from '../config/env';
 import { loadConfig } from '../config/load-config';
+import { stackServerChecks } from '../health/stack-server-checks';
 import { createLogger } from '../logging/logger';
+import { createReceiverMetrics } from '../metrics/create-receiver-metrics';
+import { registerStackRestarts } from '../metrics/stack-restarts-counter';
 import { startReceiver } from '../receiver/start-receiver';
 import { createBodyStore } from '../store/body-store';
 import { createNonceStore } from '../store/nonce-store';
@@ -23,7 +27,17 @@ export async function runReceiver(): Promise<number> {
   }, 60_000);
   purge.unref();
   const bodies = createBodyStore(store.bodies);
-  const receiver = await startReceiver({ config, temporal, logger, nonces, bodies, db: store.db }, config.server.host, config.server.port);
+  const metrics = createReceiverMetrics();
+  // Under `hookflow start`: the stack's restarts of its processes on /metrics, and the servers it
+  // is restarting on /readyz, by name (issue #17).
+  const stackState = env('HOOKFLOW_STACK_STATE_FILE');
+  if (stackState) registerStackRestarts(metrics.registry, stackState);
+  const readinessChecks = stackState ? stackServerChecks(stackState) : {};
+  const receiver = await startReceiver(
+    { config, temporal, logger, nonces, bodies, db: store.db, metrics, readinessChecks },
+    config.server.host,
+    config.server.port,
+  );
   logger.info(
     { url: receiver.url, sources: [...config.sources.keys()], temporal: config.temporal.address },
     'receiver listening',

@@ -20,6 +20,7 @@ export const ENV_VARS = {
   HOOKFLOW_TEMPORAL_PORT: 'gRPC port of the embedded Temporal dev server (default 7233)',
   HOOKFLOW_TEMPORAL_UI_PORT: 'port of the embedded Temporal UI (default 8233)',
   HOOKFLOW_MONGO_PORT: 'port of the embedded MongoDB-protocol server (default 27017)',
+  HOOKFLOW_STACK_STATE_FILE: "set by `hookflow start` for its receiver: the stack's restart counts (hookflow_stack_restarts_total) and the servers it is restarting (/readyz)",
   TEMPORAL_ADDRESS: 'Temporal frontend host:port; when set, `hookflow start` starts no Temporal server',
   TEMPORAL_NAMESPACE: 'Temporal namespace (overrides temporal.namespace)',
   TEMPORAL_UI_URL: 'Temporal UI base URL used in links (overrides temporal.uiUrl)',

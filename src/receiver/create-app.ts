@@ -5,7 +5,7 @@ import type { Db } from 'mongodb';
 import type { HookflowConfig } from '../config/load-config';
 import { NotFoundError } from '../errors/http-errors';
 import { createOpsHandler } from '../health/create-ops-handler';
-import { createReadiness } from '../health/create-readiness';
+import { createReadiness, type DependencyCheck } from '../health/create-readiness';
 import { pingMongo } from '../health/ping-mongo';
 import { pingTemporal } from '../health/ping-temporal';
 import type { Logger } from '../logging/logger';
@@ -41,6 +41,8 @@ export interface ReceiverDeps {
   readonly metrics?: ReceiverMetrics;
   /** True once shutdown has begun, so /readyz answers 503 while in-flight requests finish. */
   readonly stopping?: () => boolean;
+  /** More /readyz checks beside Temporal's and MongoDB's (under `hookflow start`: the servers it is restarting). */
+  readonly readinessChecks?: Readonly<Record<string, DependencyCheck>>;
 }
 
 /**
@@ -58,6 +60,7 @@ export function createApp({
   now = () => new Date(),
   metrics = createReceiverMetrics(),
   stopping = () => false,
+  readinessChecks = {},
 }: ReceiverDeps): Koa<DeliveryState> {
   const app = new Koa<DeliveryState>();
   // With `proxy`, ctx.ip is the first X-Forwarded-For entry (and ctx.protocol/ctx.host follow
@@ -71,7 +74,7 @@ export function createApp({
 
   const ops = createOpsHandler({
     readiness: createReadiness({
-      checks: { temporal: (ms) => pingTemporal(temporal.connection, ms), mongodb: () => pingMongo(db) },
+      checks: { temporal: (ms) => pingTemporal(temporal.connection, ms), mongodb: () => pingMongo(db), ...readinessChecks },
       phase: () => (stopping() ? 'stopping' : 'running'),
       logger,
     }),

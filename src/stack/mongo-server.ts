@@ -33,6 +33,17 @@ export interface RunningMongo extends Omit<RunningServer, 'address'> {
   /** Where the server is FerretDB: its process, and the PostgreSQL under it if any (a fault test kills them). */
   readonly ferretdb?: ServiceProcess;
   readonly postgres?: RunningPostgres;
+  /** The processes behind the server, first started first, each able to start again on its port and data. */
+  readonly processes: readonly ServerProcess[];
+}
+
+/** One process of a MongoDB-protocol server, as `hookflow start` supervises it (issue #17). */
+export interface ServerProcess {
+  readonly name: 'mongod' | 'ferretdb' | 'postgres';
+  readonly service: ServiceProcess;
+  readonly logFile: string;
+  /** Start it again on the same port and data; resolves once it serves. */
+  relaunch(): Promise<ServiceProcess>;
 }
 
 /**
@@ -47,9 +58,9 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Run
   if (options.only !== 'ferretdb') {
     const mongod = findOnPath('mongod');
     if (mongod) {
-      const service = startMongod(mongod, options);
-      await waitForMongo(uri, service);
-      return { uri, via: 'mongod on PATH', exited: service.exited, stop: () => service.stop() };
+      const service = await launchMongod(mongod, uri, options);
+      const processes = [mongodProcess(service, () => launchMongod(mongod, uri, options), options)];
+      return { uri, via: 'mongod on PATH', exited: service.exited, stop: () => service.stop(), processes };
     }
     attempts.push('`mongod` on PATH: not found');
 
@@ -61,9 +72,9 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Run
         MongoBinary.getPath({ downloadDir: path.join(toolCacheDir(), 'mongodb-binaries') }),
         300_000,
       );
-      const service = startMongod(binary, options);
-      await waitForMongo(uri, service);
-      return { uri, via: 'mongodb-memory-server download', exited: service.exited, stop: () => service.stop() };
+      const service = await launchMongod(binary, uri, options);
+      const processes = [mongodProcess(service, () => launchMongod(binary, uri, options), options)];
+      return { uri, via: 'mongodb-memory-server download', exited: service.exited, stop: () => service.stop(), processes };
     } catch (error) {
       attempts.push(`mongodb-memory-server download: failed (${firstLine(error)})`);
     }
@@ -84,13 +95,15 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Run
   if (binaries && 'path' in binaries) {
     const postgresDir = options.postgresDir ?? path.join(options.dataDir, 'postgres');
     try {
-      const postgres = await startPostgres({
+      const postgresOptions = {
         binaries,
         port: options.postgresPort ?? (await freePort()),
         dataDir: postgresDir,
         logFile: options.postgresLogFile ?? options.logFile.replace(/(\.log)?$/, '-postgres.log'),
-      });
-      const service = await startFerretdb(ferret.path, ['--handler=postgresql', `--postgresql-url=${postgres.url}`], uri, options);
+      };
+      const postgres = await startPostgres(postgresOptions);
+      const ferretArgs = ['--handler=postgresql', `--postgresql-url=${postgres.url}`];
+      const service = await startFerretdb(ferret.path, ferretArgs, uri, options);
       return {
         uri,
         via: `FerretDB (${ferret.via}) over PostgreSQL (${binaries.via}), data in ${postgresDir}`,
@@ -101,6 +114,15 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Run
           await service.stop();
           await postgres.stop();
         },
+        processes: [
+          {
+            name: 'postgres',
+            service: postgres.service,
+            logFile: postgresOptions.logFile,
+            relaunch: async () => (await startPostgres(postgresOptions)).service,
+          },
+          { name: 'ferretdb', service, logFile: options.logFile, relaunch: () => startFerretdb(ferret.path, ferretArgs, uri, options) },
+        ],
       };
     } catch (error) {
       attempts.push(`FerretDB over embedded PostgreSQL: failed (${firstLine(error)})`);
@@ -113,8 +135,18 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Run
   options.log(`MongoDB-protocol server: FerretDB on SQLite, the slowest route (${attempts.slice(1).join('; ') || 'asked for'})`);
   const sqliteDir = path.join(options.dataDir, 'ferretdb');
   mkdirSync(sqliteDir, { recursive: true });
-  const service = await startFerretdb(ferret.path, ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, `--state-dir=${sqliteDir}`], uri, options);
-  return { uri, via: `FerretDB (${ferret.via}) on SQLite`, exited: service.exited, ferretdb: service, stop: () => service.stop() };
+  const sqliteArgs = ['--handler=sqlite', `--sqlite-url=file:${sqliteDir}/`, `--state-dir=${sqliteDir}`];
+  const service = await startFerretdb(ferret.path, sqliteArgs, uri, options);
+  return {
+    uri,
+    via: `FerretDB (${ferret.via}) on SQLite`,
+    exited: service.exited,
+    ferretdb: service,
+    stop: () => service.stop(),
+    processes: [
+      { name: 'ferretdb', service, logFile: options.logFile, relaunch: () => startFerretdb(ferret.path, sqliteArgs, uri, options) },
+    ],
+  };
 }
 
 async function startFerretdb(binary: string, backendArgs: string[], uri: string, options: MongoServerOptions): Promise<ServiceProcess> {
@@ -136,11 +168,20 @@ async function startFerretdb(binary: string, backendArgs: string[], uri: string,
   return service;
 }
 
-function startMongod(binary: string, options: MongoServerOptions): ServiceProcess {
+async function launchMongod(binary: string, uri: string, options: MongoServerOptions): Promise<ServiceProcess> {
   const dbPath = path.join(options.dataDir, 'mongod');
   mkdirSync(dbPath, { recursive: true });
   const args = ['--dbpath', dbPath, '--port', String(options.port), '--bind_ip', '127.0.0.1'];
-  return startService('mongod', binary, args, { logFile: options.logFile });
+  const service = startService('mongod', binary, args, { logFile: options.logFile });
+  await waitForMongo(uri, service).catch(async (error) => {
+    await service.stop();
+    throw error;
+  });
+  return service;
+}
+
+function mongodProcess(service: ServiceProcess, relaunch: () => Promise<ServiceProcess>, options: MongoServerOptions): ServerProcess {
+  return { name: 'mongod', service, logFile: options.logFile, relaunch };
 }
 
 export async function waitForMongo(uri: string, service?: ServiceProcess): Promise<void> {

@@ -9,7 +9,12 @@ export interface ServiceProcess {
   readonly exited: Promise<number | string>;
   /** The stop signal (SIGTERM unless started with another), then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
+  /** The end of its output (with `keepTail`): what a supervisor shows when the process keeps failing. */
+  tail(): string;
 }
+
+/** How much of a child's output `keepTail` keeps. */
+const TAIL_BYTES = 8_192;
 
 const running = new Set<ServiceProcess>();
 
@@ -37,14 +42,21 @@ export function startService(
     gid?: number;
     /** What asks this server to stop: SIGTERM, unless its fast shutdown is another signal. */
     stopSignal?: NodeJS.Signals;
+    /**
+     * Without `logFile`: pass the output through the parent instead of inheriting it, keeping its
+     * end for tail(). Costs a copy per chunk, so only for hookflow's own processes.
+     */
+    keepTail?: boolean;
   } = {},
 ): ServiceProcess {
-  let stdio: ['ignore', 'inherit' | number, 'inherit' | number] = ['ignore', 'inherit', 'inherit'];
+  let stdio: ['ignore', 'inherit' | 'pipe' | number, 'inherit' | 'pipe' | number] = ['ignore', 'inherit', 'inherit'];
   let fd: number | undefined;
   if (options.logFile) {
     mkdirSync(path.dirname(options.logFile), { recursive: true });
     fd = openSync(options.logFile, 'a');
     stdio = ['ignore', fd, fd];
+  } else if (options.keepTail) {
+    stdio = ['ignore', 'pipe', 'pipe'];
   }
   const child = spawn(command, args, {
     env: options.env ?? process.env,
@@ -53,6 +65,13 @@ export function startService(
     ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid } : {}),
   });
   if (fd !== undefined) closeSync(fd); // the child holds its own copy
+  let tail = '';
+  const keep = (to: NodeJS.WriteStream) => (chunk: Buffer) => {
+    to.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-TAIL_BYTES);
+  };
+  child.stdout?.on('data', keep(process.stdout));
+  child.stderr?.on('data', keep(process.stderr));
   const exited = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (error) => resolve(error.message));
@@ -70,6 +89,7 @@ export function startService(
       }
       running.delete(service);
     },
+    tail: () => tail,
   };
   running.add(service);
   void exited.then(() => running.delete(service));

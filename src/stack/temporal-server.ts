@@ -25,6 +25,8 @@ export interface TemporalServerOptions {
 export interface RunningServer {
   readonly address: string;
   readonly via: string;
+  /** The process id, for servers that are our children. */
+  readonly pid?: number;
   /** The process exit, for servers that are our children. */
   readonly exited?: Promise<unknown>;
   stop(): Promise<void>;
@@ -56,7 +58,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
         await service.stop();
         throw new Error(`${(error as Error).message}; see ${options.logFile}`);
       });
-    return { address, via: cli.via, exited: service.exited, stop: () => service.stop() };
+    return { address, via: cli.via, pid: service.child.pid, exited: service.exited, stop: () => service.stop() };
   }
 
   // Machines with internet and no CLI: let the SDK's test kit download the same dev server.
