@@ -112,7 +112,13 @@ export const contentfulProvider: Provider<ContentfulOptions> = {
     const content = canonicalRequest('POST', path, headers, timestamp, body);
     const signedHeaders = [...Object.keys(headers), SIGNED_HEADERS, TIMESTAMP].sort().join(',');
     return {
-      headers: { ...headers, [TIMESTAMP]: String(timestamp), [SIGNED_HEADERS]: signedHeaders, [SIGNATURE]: hmac('sha256', secret, content).toString('hex') },
+      headers: {
+        'content-type': CONTENT_TYPE,
+        ...headers,
+        [TIMESTAMP]: String(timestamp),
+        [SIGNED_HEADERS]: signedHeaders,
+        [SIGNATURE]: hmac('sha256', secret, content).toString('hex'),
+      },
       body,
       url,
       contentType: CONTENT_TYPE,

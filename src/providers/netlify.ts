@@ -53,5 +53,5 @@ const base = presetProvider(netlifyPreset);
 
 export const netlifyProvider: Provider<Record<string, unknown>> = {
   ...base,
-  sign: ({ body, contentType, url, secret }) => ({ headers: { 'x-webhook-signature': netlifySignature(body, secret) }, body, url, contentType }),
+  sign: ({ body, contentType, url, secret }) => ({ headers: { 'content-type': contentType, 'x-webhook-signature': netlifySignature(body, secret) }, body, url, contentType }),
 };
