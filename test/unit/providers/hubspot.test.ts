@@ -34,7 +34,7 @@ describe('hubspot provider', () => {
     expect(
       Signature.isValid({ signatureVersion: 'v3', signature: signed.headers['x-hubspot-signature-v3'], clientSecret: key, requestBody: signed.body.toString(), url, method: 'POST', timestamp }),
     ).toBe(true);
-    const theirs = Signature.getSignature('POST', 'v3', { clientSecret: key, requestBody: v1Body, url, timestamp });
+    const theirs = Signature.getSignature('POST', 'v3', { signature: '', clientSecret: key, requestBody: v1Body, url, timestamp });
     const r = req({ 'x-hubspot-signature-v3': theirs, 'x-hubspot-request-timestamp': String(timestamp) }, v1Body, { url });
     expect(hubspotProvider.verify(r, settings([key]), now).secretIndex).toBe(0);
   });
@@ -43,7 +43,7 @@ describe('hubspot provider', () => {
     const now = new Date();
     const timestamp = String(now.getTime());
     const decoded = 'https://hooks.example.com/webhooks/hubspot?portal=a:b@c';
-    const signature = Signature.getSignature('POST', 'v3', { clientSecret: secret, requestBody: v1Body, url: decoded, timestamp: Number(timestamp) });
+    const signature = Signature.getSignature('POST', 'v3', { signature: '', clientSecret: secret, requestBody: v1Body, url: decoded, timestamp: Number(timestamp) });
     const r = req({ 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': timestamp }, v1Body, { url: 'http://10.0.0.5:3000/webhooks/hubspot?portal=a%3Ab%40c' });
     expect(reason(() => hubspotProvider.verify(r, settings(), now))).toBe('no_matching_signature');
     expect(hubspotProvider.verify(r, settings([secret], { url: 'https://hooks.example.com/webhooks/hubspot' }), now).secretIndex).toBe(0);
@@ -54,7 +54,7 @@ describe('hubspot provider', () => {
     const url = 'https://www.example.com/webhook_uri';
     const at = (s: number) => {
       const timestamp = now.getTime() + s * 1000;
-      const signature = Signature.getSignature('POST', 'v3', { clientSecret: secret, requestBody: v1Body, url, timestamp });
+      const signature = Signature.getSignature('POST', 'v3', { signature: '', clientSecret: secret, requestBody: v1Body, url, timestamp });
       return req({ 'x-hubspot-signature-v3': signature, 'x-hubspot-request-timestamp': String(timestamp) }, v1Body);
     };
     expect(hubspotProvider.verify(at(-299), settings(), now).secretIndex).toBe(0);
