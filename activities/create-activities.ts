@@ -58,6 +58,8 @@ export interface ProgressInput {
   readonly actions?: Readonly<Record<string, ActionUpdate>>;
   /** What each transform of the plan returned, recorded before the actions run. */
   readonly transforms?: Readonly<Record<string, TransformOutput>>;
+  /** Delayed actions whose time has come: `pending` now, and the event `processing`. */
+  readonly due?: readonly string[];
   readonly outcome?: {
     readonly status: Extract<EventStatus, 'succeeded' | 'failed' | 'cancelled'>;
     readonly error?: string;
@@ -128,15 +130,21 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
           : { bodyId: event.body.id };
       const unset = ['payload', 'payloadJson', 'rawBody', 'bodyId'].filter((field) => !(field in body));
       const final = status !== 'processing';
+      // A delayed route's actions wait on a workflow timer from the run's start (issue #13).
+      const dueAt = (action: ActionPlan) => (action.delayMs && !final ? new Date(runStartedAtMs + action.delayMs) : undefined);
       const actions: Record<string, ActionRecord> = {
         ...kept,
         ...Object.fromEntries(
-          plan.actions.map((action) => [
-            action.name,
-            { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : 'pending', attempts: 0 },
-          ]),
+          plan.actions.map((action) => {
+            const due = dueAt(action);
+            const record: ActionRecord = { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : due ? 'scheduled' : 'pending', attempts: 0 };
+            return [action.name, due ? { ...record, scheduledFor: due } : record];
+          }),
         ),
       };
+      // Every action delayed: the event is `scheduled` until the first of them is due.
+      const dues = plan.actions.map(dueAt);
+      const scheduledFor = dues.length > 0 && dues.every((d) => d !== undefined) ? new Date(Math.min(...dues.map((d) => d!.getTime()))) : undefined;
       const runId = currentRunId();
       const runStartedAt = new Date(runStartedAtMs);
       try {
@@ -176,7 +184,8 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
               listedAt: new Date(event.replayedAt ?? event.receivedAt),
               // A re-run after a failure starts its bookkeeping afresh.
               actions,
-              status,
+              status: scheduledFor ? 'scheduled' : status,
+              ...(scheduledFor ? { scheduledFor } : {}),
               attempts: 0,
               runId,
               runStartedAt,
@@ -184,7 +193,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
               ...(final ? { completedAt: now } : {}),
             },
             $unset: Object.fromEntries(
-              [...unset, 'lastError', 'failedAction', 'transforms', ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
+              [...unset, 'lastError', 'failedAction', 'transforms', ...(scheduledFor ? [] : ['scheduledFor']), ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
             ),
           },
           { upsert: true },
@@ -287,9 +296,11 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
      * with the last of them, the event's outcome. The workflow is the only writer of an event's
      * document once it is recorded, so no two writes of one event overlap (see runAction).
      */
-    async recordProgress({ workflowId, actions = {}, transforms: outputs = {}, outcome }: ProgressInput): Promise<void> {
+    async recordProgress({ workflowId, actions = {}, transforms: outputs = {}, due = [], outcome }: ProgressInput): Promise<void> {
       const now = new Date();
       const set: Record<string, unknown> = { updatedAt: now };
+      for (const name of due) set[`actions.${name}.status`] = 'pending';
+      if (due.length > 0 && !outcome) set.status = 'processing';
       // A transform's output as recorded: JSON text when it has keys MongoDB-protocol servers refuse.
       for (const [name, output] of Object.entries(outputs)) {
         set[`transforms.${name}`] = hasUnstorableKeys(output) ? { outputJson: JSON.stringify(output) } : output;
@@ -312,7 +323,10 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
         if (outcome.error) set.lastError = outcome.error;
         if (outcome.failedActions?.length) set.failedAction = outcome.failedActions.join(', ');
       }
-      await events.updateOne({ _id: workflowId, runId: currentRunId() }, { $set: set, $max: { attempts } });
+      await events.updateOne(
+        { _id: workflowId, runId: currentRunId() },
+        { $set: set, $max: { attempts }, ...(due.length > 0 ? { $unset: { scheduledFor: '' } } : {}) },
+      );
       if (outcome) metrics?.eventFinished(outcome.status);
     },
   };

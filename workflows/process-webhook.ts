@@ -6,6 +6,7 @@ import {
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
@@ -91,10 +92,20 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
     if (--unsettled === 0) last = { [name]: update };
     else writes = writes.then(() => bookkeeping.recordProgress({ workflowId, actions: { [name]: update } }));
   };
+  // A delayed route's action waits on a durable timer from the run's start (issue #13): a worker
+  // or Temporal restart in between changes nothing. When due, it is recorded `pending` (and the
+  // event `processing`) through the same one-at-a-time chain as every other write.
+  const runStartMs = workflowInfo().runStartTime.getTime();
+  const whenDue = async ({ name, delayMs }: ActionPlan) => {
+    if (!delayMs) return;
+    await sleep(Math.max(1, runStartMs + delayMs - Date.now()));
+    writes = writes.then(() => bookkeeping.recordProgress({ workflowId, due: [name] }));
+    await writes;
+  };
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>
-      actionActivities(action)
-        .runAction({ event: forActions, action, ...(action.transform ? { transformed: transformed[action.transform] } : {}) })
+      whenDue(action)
+        .then(() => actionActivities(action).runAction({ event: forActions, action, ...(action.transform ? { transformed: transformed[action.transform] } : {}) }))
         .then(
           ({ result, attempt }) => {
             results[action.name] = result;

@@ -3,6 +3,7 @@ import type { EventStatus } from '../types/webhook-event';
 import { optionalString } from './request-fields';
 
 export const EVENT_STATUSES: readonly EventStatus[] = [
+  'scheduled',
   'processing',
   'succeeded',
   'failed',

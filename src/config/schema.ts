@@ -114,6 +114,8 @@ const routeSchema = z
     filter: routeFilterSchema.optional(),
     /** A function of the handlers module's `transforms`: reshapes what this route's actions get (src/transforms/). */
     transform: z.string().regex(NAME, NAME_RULE).optional(),
+    /** The route's actions start this long after the event's run began: a durable workflow timer. */
+    delayMs: z.number().int().min(0).max(366 * 86_400_000, 'at most a year').optional(),
   })
   .strict()
   .refine((route) => !route.skipStale || route.orderingKey, {

@@ -63,7 +63,7 @@ export function resolvePlan(
       }
     }
     const retry = { ...config.retry, ...route.retry };
-    const transform = route.transform ? { transform: route.transform } : {};
+    const transform = { ...(route.transform ? { transform: route.transform } : {}), ...(route.delayMs ? { delayMs: route.delayMs } : {}) };
     for (const action of route.actions) {
       if ('handler' in action) {
         actions.push({ kind: 'handler', name: unique(`handler:${action.handler}`), handler: action.handler, retry, ...transform });

@@ -15,6 +15,8 @@ export interface ActionRecord {
   resultJson?: string;
   /** The last attempt's error. */
   error?: string;
+  /** A delayed route's action: when it starts (or started). */
+  scheduledFor?: Date;
   finishedAt?: Date;
 }
 
@@ -58,6 +60,8 @@ export interface EventDocument {
   orderingKey?: string;
   /** The routes of the source that did not take the event (its type or their filter), and why. */
   refusedBy?: readonly { readonly route: string; readonly reason: string }[];
+  /** While `scheduled` (every action delayed): when the first of them starts. */
+  scheduledFor?: Date;
   /** By transform name: what the route's transform returned (`outputJson` for unstorable keys). */
   transforms?: Record<string, unknown>;
   /** On a replay: the workflow ID of the event it replays. */

@@ -69,6 +69,8 @@ export interface HandlerActionPlan {
   readonly retry: RetryPlan;
   /** The route's transform, run once per event before the actions; they get its output. */
   readonly transform?: string;
+  /** The route's `delayMs`: the action starts this long after the run began (a workflow timer). */
+  readonly delayMs?: number;
 }
 
 /**
@@ -85,6 +87,8 @@ export interface ForwardActionPlan {
   readonly retry: RetryPlan;
   /** The route's transform: the forward sends its payload as `data`, and its headers. */
   readonly transform?: string;
+  /** The route's `delayMs`. */
+  readonly delayMs?: number;
 }
 
 export type ActionPlan = HandlerActionPlan | ForwardActionPlan;
@@ -124,6 +128,7 @@ export interface ProcessWebhookInput {
 }
 
 /** `terminated` is written by the admin API: a terminated workflow records nothing itself. */
-export type EventStatus = 'processing' | 'succeeded' | 'failed' | 'ignored' | 'stale' | 'cancelled' | 'terminated';
+export type EventStatus = 'scheduled' | 'processing' | 'succeeded' | 'failed' | 'ignored' | 'stale' | 'cancelled' | 'terminated';
 /** `skipped`: the event was stale, so its actions did not run. */
-export type ActionStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+/** `scheduled`: a delayed route's action, waiting for its time (`scheduledFor`). */
+export type ActionStatus = 'scheduled' | 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';

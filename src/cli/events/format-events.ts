@@ -36,6 +36,7 @@ interface ActionRecord {
   attempts: number;
   result?: unknown;
   error?: string;
+  scheduledFor?: string;
 }
 
 interface Details {
@@ -48,6 +49,7 @@ interface Details {
         failedAction?: string;
         orderingKey?: string;
         refusedBy?: { route: string; reason: string }[];
+        scheduledFor?: string;
         body: { storage: 'inline'; bytes: number } | { storage: 'claim-check'; bodyId: string; bytes: number };
         payload?: unknown;
         actions: Record<string, ActionRecord>;
@@ -111,6 +113,7 @@ export function formatEventDetails(details: Details): string {
     row('received', shortTime(event.receivedAt));
     row('replayed', shortTime(event.replayedAt));
     row('completed', shortTime(event.completedAt));
+    row('scheduled for', shortTime(event.scheduledFor));
     row('attempts', String(event.attempts ?? 0));
     row('last error', event.lastError);
     row('failed', event.failedAction);
@@ -147,7 +150,7 @@ export function formatEventDetails(details: Details): string {
           ['NAME', 'STATUS', 'ATTEMPTS', 'RESULT / ERROR'],
           actions.map(([name, a]) => [
             name,
-            a.status,
+            a.status === 'scheduled' && a.scheduledFor ? `scheduled for ${shortTime(a.scheduledFor)}` : a.status,
             String(a.attempts),
             truncate(a.error ?? (a.result === undefined ? '' : JSON.stringify(a.result)), 70),
           ]),

@@ -83,6 +83,26 @@ describe('hookflow events renderings', () => {
     expect(text).toMatch(/refused by\s+routes\.1: type "x" matches none of \["y\.\*"\]/);
   });
 
+  test('formatEventDetails: a delayed event shows when it is scheduled for, and so does each waiting action (issue #13)', () => {
+    const text = formatEventDetails({
+      event: {
+        ...summary,
+        status: 'scheduled',
+        provider: 'hmac',
+        eventId: 'e1',
+        scheduledFor: '2024-05-01T10:05:00.000Z',
+        body: { storage: 'inline', bytes: 10 },
+        actions: { 'handler:later': { kind: 'handler', target: 'later', status: 'scheduled', attempts: 0, scheduledFor: '2024-05-01T10:05:00.000Z' } },
+      },
+      temporal: null,
+      replays: [],
+      temporalUrl: 'http://ui',
+    });
+    expect(text).toContain('demo:e1  scheduled');
+    expect(text).toMatch(/scheduled for\s*2024-05-01T10:05:00Z/);
+    expect(text).toMatch(/handler:later\s+scheduled for 2024-05-01T10:05:00Z\s+0/);
+  });
+
   test('formatBulkReport: a dry run says nothing was started; skipped events come with their reason', () => {
     expect(
       formatBulkReport({ action: 'retry', dryRun: true, matched: 2, count: 1, wouldStart: ['demo:a'], skipped: [{ id: 'demo:b', reason: 'it is still running' }] }),
