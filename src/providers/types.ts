@@ -89,6 +89,11 @@ export interface Provider<O = unknown> {
   readonly methods?: readonly string[];
   /** False for providers whose credentials live in options (`users`, `clientState`): `secrets` may be left out. */
   readonly needsSecrets?: boolean;
+  /**
+   * The provider hands its signing secret over in this header at its handshake (Asana's
+   * X-Hook-Secret): the receiver stores it in MongoDB and verifies later requests with it too.
+   */
+  readonly learnsSecret?: { readonly header: string };
   /** Option fields holding credentials: `env:VAR` is resolved in them at load, and they are never logged. */
   readonly secretOptions?: readonly string[];
   /** Schema of the provider-specific fields of a source's config. */

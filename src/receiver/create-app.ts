@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger';
 import { createReceiverMetrics, type ReceiverMetrics } from '../metrics/create-receiver-metrics';
 import { measureDeliveries, type DeliveryState } from '../metrics/measure-deliveries';
 import type { BodyStore } from '../store/body-store';
+import { hookSecrets } from '../store/hook-secrets';
 import type { NonceStore } from '../store/nonce-store';
 import { acceptWebhook } from './accept-webhook';
 import { admitRequest } from './admit-request';
@@ -19,6 +20,7 @@ import { answerEvent } from './answer-event';
 import { answerHandshake } from './answer-handshake';
 import { checkRecorded } from './check-recorded';
 import { errorMiddleware } from './error-middleware';
+import { learnHookSecret } from './learn-hook-secret';
 import { queryOf } from '../filters/query-of';
 import { planEvent } from './plan-event';
 import { readRequest } from './read-request';
@@ -98,7 +100,9 @@ export function createApp({
     admitRequest(ctx, source, rateLimits);
     const request = await readRequest(ctx, source, config.server.publicUrl);
     const received = now();
-    const accepted = acceptWebhook(source, request, received);
+    const learned = await learnHookSecret(source, request, hookSecrets(db), received, config.server.retryAfterSeconds, logger);
+    if ('reply' in learned) return answerHandshake(ctx, source.name, learned.reply, logger);
+    const accepted = acceptWebhook(learned.source, request, received);
     if (accepted.kind === 'handshake') return answerHandshake(ctx, source.name, accepted.reply, logger);
     const input = await planEvent({ config, nonces, bodies, logger }, source, accepted, request.rawBody, received, queryOf(request.url));
     // A record that says the event already ran makes it a duplicate even after Temporal forgot it.

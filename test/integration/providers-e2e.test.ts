@@ -119,6 +119,8 @@ const cases: Record<string, Case> = {
     answered: 202,
     secretIndex: 0,
   },
+  // Configured here as a secret from before hookflow; the handshake test below learns another.
+  asana: { secret: random(), expected: (_h, b) => ({ id: sha256(b), type: `task.${json(b).events[0].action}` }) },
   hubspot: { secret: random(), expected: (_h, b) => ({ id: String(json(b)[0].eventId), type: json(b)[0].subscriptionType }) },
   adyen: {
     secret: randomBytes(32).toString('hex').toUpperCase(),
@@ -168,9 +170,12 @@ describe('every provider end to end', () => {
   beforeAll(async () => {
     stack = await createTestStack({
       sources: Object.fromEntries(
-        Object.entries(cases).map(([name, c]) => [name, { provider: name, secrets: [c.otherSecret ?? random(), c.secret], ...c.config }]),
+        [
+          ...Object.entries(cases).map(([name, c]) => [name, { provider: name, secrets: [c.otherSecret ?? random(), c.secret], ...c.config }]),
+          ['asana-learned', { provider: 'asana' }],
+        ],
       ),
-      routes: Object.keys(cases).map((source) => ({ source, actions: [{ handler: 'noop' }] })),
+      routes: [...Object.keys(cases), 'asana-learned'].map((source) => ({ source, actions: [{ handler: 'noop' }] })),
       handlers: { noop: () => 'ok' },
     });
   });
@@ -315,6 +320,27 @@ describe('every provider end to end', () => {
     });
     expect(forged.status).toBe(401);
     expect(await stack.store.events.countDocuments({ source: 'microsoft-graph', type: 'deleted' })).toBe(0);
+  });
+
+  test('asana: the X-Hook-Secret handshake is echoed and stored; events signed with it are accepted; a second secret is refused', async () => {
+    // Its own source, so the stored secret of the shared `asana` source is not disturbed.
+    const hookSecret = randomBytes(32).toString('hex');
+    const handshake = await fetch(`${stack.receiver.url}/webhooks/asana-learned`, { method: 'POST', headers: { 'x-hook-secret': hookSecret, 'content-length': '0' } });
+    expect([handshake.status, handshake.headers.get('x-hook-secret')]).toEqual([200, hookSecret]);
+    expect(await stack.store.db.collection('hook_secrets').findOne({ _id: 'asana-learned' as never })).toMatchObject({ secret: hookSecret });
+
+    const body = stack.config.sources.get('asana')!.provider.sample(undefined, new Date()).body;
+    const signature = createHmac('sha256', hookSecret).update(body).digest('hex');
+    const accepted = await stack.post('/webhooks/asana-learned', body, { 'content-type': 'application/json', 'x-hook-signature': signature });
+    expect(accepted.json).toEqual({ status: 'accepted', workflowId: `asana-learned:${sha256(body)}` });
+    const doc = await stack.waitForStatus(accepted.json.workflowId, 'succeeded');
+    expect(doc.headers).not.toHaveProperty('x-hook-signature');
+
+    const forged = await stack.post('/webhooks/asana-learned', body, { 'content-type': 'application/json', 'x-hook-signature': createHmac('sha256', 'guess').update(body).digest('hex') });
+    expect(forged.status).toBe(401);
+    const swap = await fetch(`${stack.receiver.url}/webhooks/asana-learned`, { method: 'POST', headers: { 'x-hook-secret': 'attacker-secret', 'content-length': '0' } });
+    expect(swap.status).toBe(403);
+    expect(await stack.store.db.collection('hook_secrets').findOne({ _id: 'asana-learned' as never })).toMatchObject({ secret: hookSecret });
   });
 
   test('dropbox: GET ?challenge= is echoed as text/plain with nosniff, no workflow', async () => {

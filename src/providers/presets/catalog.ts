@@ -353,6 +353,39 @@ export const PRESETS: readonly Preset[] = [
     },
   },
   {
+    name: 'asana',
+    spec: 'Asana: X-Hook-Secret handed over (and echoed) at webhook creation, then X-Hook-Signature hex HMAC-SHA256 of the body; https://developers.asana.com/docs/webhooks-guide',
+    // The secret comes from the handshake, stored in MongoDB (src/receiver/learn-hook-secret.ts);
+    // configured `secrets` are optional and tried too (a webhook created before hookflow).
+    learnsSecret: { header: 'x-hook-secret' },
+    needsSecrets: false,
+    scheme: { kind: 'hmac', algorithm: 'sha256', signature: { header: 'x-hook-signature', encoding: 'hex' }, signed: ['body'] },
+    secretHeaders: ['x-hook-secret'],
+    // Asana sends no delivery ID; a retry repeats the body.
+    id: 'hash:body',
+    type: ['{body:events.0.resource.resource_type}.{body:events.0.action}', 'body:events.0.action'],
+    occurredAt: { from: 'body:events.0.created_at', unit: 'iso' },
+    sample: (type, now) =>
+      json({
+        events: [
+          {
+            user: { gid: '12345', resource_type: 'user' },
+            created_at: now.toISOString(),
+            action: type ?? 'changed',
+            resource: { gid: String(randomInt(1e12, 1e13)), resource_type: 'task', resource_subtype: 'default_task' },
+            parent: null,
+            change: { field: 'assignee', action: 'changed' },
+          },
+        ],
+      }),
+    sampleHandshake: (_options, secret) => ({
+      method: 'POST',
+      headers: { 'x-hook-secret': secret },
+      body: Buffer.from(''),
+      expect: { status: 200, body: '' },
+    }),
+  },
+  {
     name: 'dropbox',
     spec: 'Dropbox: X-Dropbox-Signature hex HMAC-SHA256 of the body (app secret); GET challenge; https://www.dropbox.com/developers/reference/webhooks',
     methods: ['GET', 'POST'],

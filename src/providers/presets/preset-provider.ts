@@ -43,6 +43,7 @@ export function presetProvider(preset: Preset): Provider<Options> {
     options,
     ...(preset.methods ? { methods: preset.methods } : {}),
     ...(preset.needsSecrets === false ? { needsSecrets: false } : {}),
+    ...(preset.learnsSecret ? { learnsSecret: preset.learnsSecret } : {}),
     ...(preset.secretOptions ? { secretOptions: preset.secretOptions } : {}),
     ...(preset.defaultToleranceSeconds ? { defaultToleranceSeconds: preset.defaultToleranceSeconds } : {}),
     ...(asymmetric

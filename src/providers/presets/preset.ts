@@ -146,6 +146,8 @@ export interface Preset {
   readonly options?: z.ZodType<Record<string, unknown>>;
   readonly secretOptions?: readonly string[];
   readonly needsSecrets?: boolean;
+  /** The header that hands the signing secret over at the handshake (Asana). */
+  readonly learnsSecret?: { readonly header: string };
   /** Credential headers beyond the scheme's signature header. */
   readonly secretHeaders?: readonly string[];
   readonly defaultToleranceSeconds?: number;

@@ -74,6 +74,7 @@ const fixtures: Record<string, Fixture> = {
   figma: { signsBody: false },
   // Adyen signs named fields inside each item, not the bytes (its own test tampers with the fields).
   hubspot: { timestamped: true },
+  asana: {},
   adyen: { signsBody: false, secret: same(() => randomBytes(32).toString('hex').toUpperCase()) },
   postmark: { signsBody: false, credentials: () => { const user = `pm:${random()}`; return { options: { users: [user] }, wrong: { users: ['pm:nope'] }, sign: user }; } },
   plaid: { secret: () => { const k = generateKeyPairSync('ec', { namedCurve: 'P-256' }); return { verify: k.publicKey.export({ type: 'spki', format: 'pem' }) as string, sign: k.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }; }, timestamped: true },
