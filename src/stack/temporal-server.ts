@@ -18,6 +18,13 @@ export interface TemporalServerOptions {
   readonly namespace?: string;
   /** How long closed workflows are kept (the dev server's own default is 1 day). Default 7. */
   readonly retentionDays?: number;
+  /**
+   * SQLite's `synchronous` (the journal is WAL either way). `normal` (the default) keeps every
+   * commit across a process crash but not necessarily across a power loss, and accepted 2.5
+   * times the starts per second of the CLI's defaults here (176 against 70); `full` fsyncs
+   * every commit. See `temporal.sqliteSynchronous` in the README.
+   */
+  readonly sqliteSynchronous?: 'normal' | 'full';
   readonly logFile: string;
   readonly log: (line: string) => void;
 }
@@ -44,6 +51,8 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
     const args = [
       'server', 'start-dev',
       '--db-filename', options.dbFile,
+      '--sqlite-pragma', 'journal_mode=wal',
+      '--sqlite-pragma', `synchronous=${options.sqliteSynchronous ?? 'normal'}`,
       '--ip', '127.0.0.1',
       '--port', String(options.port),
       '--namespace', options.namespace ?? 'default',

@@ -25,6 +25,17 @@ describe('config', () => {
     expect(config.handlers).toBe(path.resolve(__dirname, '../../../handlers'));
   });
 
+  test('temporal.sqliteSynchronous: normal by default, full on request, anything else named', () => {
+    expect(resolveConfig({ sources: { demo } }, '/x.json').temporal.sqliteSynchronous).toBe('normal');
+    expect(resolveConfig({ sources: { demo }, temporal: { sqliteSynchronous: 'full' } }, '/x.json').temporal.sqliteSynchronous).toBe('full');
+    expect(configError({ sources: { demo }, temporal: { sqliteSynchronous: 'off' } })).toContain('temporal.sqliteSynchronous');
+  });
+
+  test('worker.maxConcurrentActions: 200 by default, at least 1', () => {
+    expect(resolveConfig({ sources: { demo } }, '/x.json').worker.maxConcurrentActions).toBe(200);
+    expect(configError({ sources: { demo }, worker: { maxConcurrentActions: 0 } })).toContain('worker.maxConcurrentActions');
+  });
+
   test('defaults fill what the file leaves out', () => {
     const config = resolveConfig({ sources: { demo } }, '/etc/hookflow/hookflow.config.json');
     expect(config.server).toMatchObject({ port: 3000, maxBodyBytes: 1_048_576, ackTimeoutMs: 5_000 });
