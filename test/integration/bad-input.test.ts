@@ -172,6 +172,49 @@ interface Case {
   readonly urlSigned: boolean;
   readonly id?: Where;
   readonly type?: Where;
+  /**
+   * Providers whose signer makes a request this one rightly accepts, the scheme being the same
+   * (GitHub's legacy X-Hub-Signature is Intercom's): signed with this one's secret, it is authentic.
+   */
+  readonly sameSchemeAs?: readonly string[];
+}
+
+/** Issue #12's second batch: every signature slot, its window, and where its ID and type come from. */
+function batch2Cases(): Record<string, Case> {
+  const hmacCase = (slots: Slot[], more: Partial<Case> = {}): Case => ({
+    secret: random(),
+    wrongSecret: random(),
+    slots,
+    windowed: false,
+    bodySigned: 'bytes',
+    urlSigned: false,
+    ...more,
+  });
+  const kv = (header: string) => [partSlot(header, 't', ',', 'timestamp'), partSlot(header, 'v1', ',', 'digest', 'hex')];
+  return {
+    bitbucket: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-request-uuid' }, type: { header: 'x-event-key' } }),
+    atlassian: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-atlassian-webhook-identifier' }, type: { body: ['webhookEvent'] } }),
+    intercom: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { body: ['id'] }, type: { body: ['topic'] }, sameSchemeAs: ['github'] }),
+    zendesk: hmacCase([headerSlot('x-zendesk-webhook-signature', 'digest', 'base64'), headerSlot('x-zendesk-webhook-signature-timestamp', 'timestamp')], { windowed: true, id: { body: ['id'] }, type: { body: ['type'] } }),
+    razorpay: hmacCase([headerSlot('x-razorpay-signature', 'digest', 'hex')], { id: { header: 'x-razorpay-event-id' }, type: { body: ['event'] } }),
+    calendly: hmacCase(kv('calendly-webhook-signature'), { windowed: true }),
+    typeform: hmacCase([headerSlot('typeform-signature', 'digest', 'base64')], { id: { body: ['event_id'] }, type: { body: ['event_type'] } }),
+    vercel: hmacCase([headerSlot('x-vercel-signature', 'digest', 'hex')], { id: { body: ['id'] }, type: { body: ['type'] } }),
+    sentry: hmacCase([headerSlot('sentry-hook-signature', 'digest', 'hex')], { id: { header: 'request-id' }, type: { header: 'sentry-hook-resource' } }),
+    lemonsqueezy: hmacCase([headerSlot('x-signature', 'digest', 'hex')]),
+    docusign: hmacCase([headerSlot('x-docusign-signature-1', 'digest', 'base64')]),
+    box: hmacCase([headerSlot('box-signature-primary', 'digest', 'base64'), headerSlot('box-delivery-timestamp', 'timestamp')], { windowed: true, id: { body: ['id'] }, type: { body: ['trigger'] } }),
+    mux: hmacCase(kv('mux-signature'), { windowed: true, id: { body: ['id'] }, type: { body: ['type'] } }),
+    pagerduty: hmacCase([headerSlot('x-pagerduty-signature', 'digest', 'hex')], { id: { body: ['event', 'id'] }, type: { body: ['event', 'event_type'] } }),
+    // Its ID and type headers are signed, so neither can be varied after signing.
+    contentful: hmacCase([headerSlot('x-contentful-signature', 'digest', 'hex'), headerSlot('x-contentful-timestamp', 'timestamp'), headerSlot('x-contentful-signed-headers', 'token')], { windowed: true }),
+    sanity: hmacCase([partSlot('sanity-webhook-signature', 't', ',', 'timestamp'), partSlot('sanity-webhook-signature', 'v1', ',', 'digest', 'base64')], { windowed: true, id: { header: 'idempotency-key' }, type: { body: ['_type'] } }),
+    netlify: hmacCase([headerSlot('x-webhook-signature', 'token')]),
+    segment: hmacCase([headerSlot('x-signature', 'digest', 'hex')], { id: { body: ['messageId'] }, type: { body: ['type'] } }),
+    persona: hmacCase(kv('persona-signature'), { windowed: true, id: { body: ['data', 'id'] }, type: { body: ['data', 'attributes', 'name'] } }),
+    cloudflare: hmacCase([headerSlot('cf-webhook-auth', 'token')], { bodySigned: false, type: { body: ['alert_type'] } }),
+    'coinbase-commerce': hmacCase([headerSlot('x-cc-webhook-signature', 'digest', 'hex')], { id: { body: ['event', 'id'] }, type: { body: ['event', 'type'] } }),
+  };
 }
 
 const cases: Record<string, Case> = {
@@ -314,6 +357,9 @@ const cases: Record<string, Case> = {
     id: { body: ['event-data', 'id'] },
     type: { body: ['event-data', 'event'] },
   },
+  // Issue #12's second batch. A preset whose derived ID includes its type gets no type to vary:
+  // a 5 000-character type would make an ID Temporal refuses.
+  ...batch2Cases(),
 };
 const names = Object.keys(cases).sort();
 
@@ -648,7 +694,7 @@ function corpusFor(name: string): Planned[] {
   for (const [label, body] of changes) {
     if (bodyChangeDestroys(name, contentType, req.body, body)) out.push(attack(`${name}: ${label}`, { ...req, body }));
   }
-  for (const other of names.filter((n) => n !== name)) {
+  for (const other of names.filter((n) => n !== name && !c.sameSchemeAs?.includes(n))) {
     const sample = sampleOf(name, now);
     let req: RawRequest;
     try {
@@ -798,7 +844,7 @@ function plan(rc: RandomCase, index: number): Planned {
   // Decided up front so a URL signer signs the URL of the source the request goes to.
   const variant = rc.requestVariant === null ? undefined : REQUEST_VARIANTS[rc.requestVariant % REQUEST_VARIANTS.length];
   const b = rc.breakage;
-  const other = b.kind === 'otherProvider' && b.other !== name ? b.other : undefined;
+  const other = b.kind === 'otherProvider' && b.other !== name && !c.sameSchemeAs?.includes(b.other) ? b.other : undefined;
   const destroyed =
     b.kind === 'wrongSecret' ||
     b.kind === 'unsigned' ||
