@@ -32,15 +32,17 @@ export async function runWorker(): Promise<number> {
   const { namespace, taskQueue, address } = config.temporal;
   const hmacHeaders = [...config.sources.values()].flatMap((source) => source.provider.secretHeaders(source.settings.options));
   const logger = createLogger('hookflow-worker', undefined, hmacHeaders);
+  const required = [
+    ...new Set(config.routes.flatMap((route) => route.actions.flatMap((a) => ('handler' in a ? [a.handler] : [])))),
+  ];
+  // Before the Temporal runtime exists: its threads keep the process alive, so a handlers module
+  // that throws must fail here for the process to exit (and `hookflow start` to see it).
+  const handlers = loadHandlers(config.handlers, required);
+  const transforms = loadTransforms(config.handlers, [...new Set(config.routes.flatMap((route) => (route.transform ? [route.transform] : [])))]);
   // Before any connection exists: the SDK's exporter listens on a local port of its own, and
   // this worker's /metrics appends what it serves, so one scrape gets both.
   const sdkMetricsAddress = `127.0.0.1:${await freePort()}`;
   installRuntime(logger, { metricsAddress: sdkMetricsAddress });
-  const required = [
-    ...new Set(config.routes.flatMap((route) => route.actions.flatMap((a) => ('handler' in a ? [a.handler] : [])))),
-  ];
-  const handlers = loadHandlers(config.handlers, required);
-  const transforms = loadTransforms(config.handlers, [...new Set(config.routes.flatMap((route) => (route.transform ? [route.transform] : [])))]);
   const store = await openStore(config.mongodb.uri, config.mongodb.database, {
     onRenewed: (reason) => logger.warn({ reason }, 'replaced the MongoDB client'),
   });
