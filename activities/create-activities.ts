@@ -1,6 +1,8 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { Binary, type Collection } from 'mongodb';
 import type { DestinationConfig } from '../src/config/load-config';
+import { controlKey, type ControlDocument } from '../src/controls/control-document';
+import { pausedKeys } from '../src/controls/paused-keys';
 import { thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
 import { ForwardError } from '../src/forward/forward-error';
@@ -23,6 +25,8 @@ export interface ActivityDeps {
   readonly handlers: Handlers;
   /** The handlers module's `transforms`, which routes name (src/transforms/). */
   readonly transforms?: Transforms;
+  /** Paused destinations and sources (src/controls/); without it nothing is ever paused. */
+  readonly controls?: Collection<ControlDocument>;
   /** Forward targets with their secrets, which never enter Temporal's history. */
   readonly destinations: ReadonlyMap<string, DestinationConfig>;
   readonly fetch?: typeof fetch;
@@ -36,6 +40,8 @@ export interface RecordedEvent {
    * `succeeded`: a retry whose every action had already succeeded has nothing left to run.
    */
   readonly status: Extract<EventStatus, 'processing' | 'ignored' | 'stale' | 'succeeded'>;
+  /** Control keys (`source-<name>`, `destination-<name>`) paused when the event was recorded; held on. */
+  readonly paused?: readonly string[];
 }
 
 export interface ActionSuccess {
@@ -60,6 +66,10 @@ export interface ProgressInput {
   readonly transforms?: Readonly<Record<string, TransformOutput>>;
   /** Delayed actions whose time has come: `pending` now, and the event `processing`. */
   readonly due?: readonly string[];
+  /** Held on a paused key: these actions (a destination's), or the whole event (a source's) without any. */
+  readonly hold?: { readonly key: string; readonly actions?: readonly string[] };
+  /** The key was resumed: the actions `pending` again, or the event `processing`. */
+  readonly release?: { readonly key: string; readonly actions?: readonly string[] };
   readonly outcome?: {
     readonly status: Extract<EventStatus, 'succeeded' | 'failed' | 'cancelled'>;
     readonly error?: string;
@@ -92,7 +102,7 @@ export interface FailureDetails {
  * An event costs two writes on the default path (one action): recordEvent and its outcome,
  * both from the workflow; one more per further action of a fan-out; and no read.
  */
-export function createActivities({ events, bodies, handlers, transforms = {}, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
+export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
   return {
     /**
      * First step of every run (a local activity: no extra round trip through Temporal): the event
@@ -130,6 +140,14 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
           : { bodyId: event.body.id };
       const unset = ['payload', 'payloadJson', 'rawBody', 'bodyId'].filter((field) => !(field in body));
       const final = status !== 'processing';
+      // Paused now (issue #13): the source holds the whole event, a destination its forwards.
+      const sourceKey = controlKey('source', event.source);
+      const destinationKey = (action: ActionPlan) => (action.kind === 'forward' ? controlKey('destination', action.destination) : undefined);
+      const paused = final || !controls ? [] : await pausedKeys(controls, [sourceKey, ...plan.actions.flatMap((a) => destinationKey(a) ?? [])]);
+      // A delayed forward asks again when it is due; the others are held from the start.
+      const heldAction = (action: ActionPlan) => !action.delayMs && paused.includes(destinationKey(action) ?? '');
+      const sourceHeld = paused.includes(sourceKey);
+      const heldOn = [...new Set([...(sourceHeld ? [sourceKey] : []), ...plan.actions.filter(heldAction).map((a) => destinationKey(a)!)])];
       // A delayed route's actions wait on a workflow timer from the run's start (issue #13).
       const dueAt = (action: ActionPlan) => (action.delayMs && !final ? new Date(runStartedAtMs + action.delayMs) : undefined);
       const actions: Record<string, ActionRecord> = {
@@ -137,7 +155,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
         ...Object.fromEntries(
           plan.actions.map((action) => {
             const due = dueAt(action);
-            const record: ActionRecord = { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : due ? 'scheduled' : 'pending', attempts: 0 };
+            const record: ActionRecord = { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : due ? 'scheduled' : heldAction(action) ? 'held' : 'pending', attempts: 0 };
             return [action.name, due ? { ...record, scheduledFor: due } : record];
           }),
         ),
@@ -184,8 +202,9 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
               listedAt: new Date(event.replayedAt ?? event.receivedAt),
               // A re-run after a failure starts its bookkeeping afresh.
               actions,
-              status: scheduledFor ? 'scheduled' : status,
+              status: sourceHeld ? 'held' : scheduledFor ? 'scheduled' : status,
               ...(scheduledFor ? { scheduledFor } : {}),
+              ...(heldOn.length > 0 ? { heldOn: Object.fromEntries(heldOn.map((key) => [key, true])) } : {}),
               attempts: 0,
               runId,
               runStartedAt,
@@ -193,7 +212,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
               ...(final ? { completedAt: now } : {}),
             },
             $unset: Object.fromEntries(
-              [...unset, 'lastError', 'failedAction', 'transforms', ...(scheduledFor ? [] : ['scheduledFor']), ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
+              [...unset, 'lastError', 'failedAction', 'transforms', ...(scheduledFor ? [] : ['scheduledFor']), ...(heldOn.length > 0 ? [] : ['heldOn']), ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
             ),
           },
           { upsert: true },
@@ -205,7 +224,12 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
         return { status: status === 'succeeded' ? 'succeeded' : 'processing' };
       }
       if (status !== 'processing') metrics?.eventFinished(status);
-      return { status };
+      return heldOn.length > 0 ? { status, paused: heldOn } : { status };
+    },
+
+    /** Which of these control keys are paused now (a delayed action, when due; a held event, polling). */
+    async readPaused(keys: readonly string[]): Promise<string[]> {
+      return controls ? pausedKeys(controls, keys) : [];
     },
 
     /**
@@ -296,11 +320,23 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
      * with the last of them, the event's outcome. The workflow is the only writer of an event's
      * document once it is recorded, so no two writes of one event overlap (see runAction).
      */
-    async recordProgress({ workflowId, actions = {}, transforms: outputs = {}, due = [], outcome }: ProgressInput): Promise<void> {
+    async recordProgress({ workflowId, actions = {}, transforms: outputs = {}, due = [], hold, release, outcome }: ProgressInput): Promise<void> {
       const now = new Date();
       const set: Record<string, unknown> = { updatedAt: now };
+      const unsetFields: Record<string, ''> = {};
       for (const name of due) set[`actions.${name}.status`] = 'pending';
       if (due.length > 0 && !outcome) set.status = 'processing';
+      if (due.length > 0) unsetFields.scheduledFor = '';
+      if (hold) {
+        set[`heldOn.${hold.key}`] = true;
+        for (const name of hold.actions ?? []) set[`actions.${name}.status`] = 'held';
+        if (!hold.actions) set.status = 'held';
+      }
+      if (release) {
+        unsetFields[`heldOn.${release.key}`] = '';
+        for (const name of release.actions ?? []) set[`actions.${name}.status`] = 'pending';
+        if (!release.actions) set.status = 'processing';
+      }
       // A transform's output as recorded: JSON text when it has keys MongoDB-protocol servers refuse.
       for (const [name, output] of Object.entries(outputs)) {
         set[`transforms.${name}`] = hasUnstorableKeys(output) ? { outputJson: JSON.stringify(output) } : output;
@@ -325,7 +361,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, de
       }
       await events.updateOne(
         { _id: workflowId, runId: currentRunId() },
-        { $set: set, $max: { attempts }, ...(due.length > 0 ? { $unset: { scheduledFor: '' } } : {}) },
+        { $set: set, $max: { attempts }, ...(Object.keys(unsetFields).length > 0 ? { $unset: unsetFields } : {}) },
       );
       if (outcome) metrics?.eventFinished(outcome.status);
     },

@@ -3,13 +3,17 @@ import {
   ApplicationFailure,
   CancellationScope,
   CancelledFailure,
+  condition,
+  defineSignal,
   isCancellation,
   proxyActivities,
   proxyLocalActivities,
+  setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
+import { controlKey, RESUME_SIGNAL } from '../src/controls/control-document';
 import { actionErrorText } from '../src/errors/action-error-text';
 import { actionEvent } from '../src/types/action-event';
 import type { TransformOutput } from '../src/transforms/transform-types';
@@ -61,6 +65,16 @@ const transformStep = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['TransformFailed'] },
 });
 
+/** Sent by the admin API when a destination or source is resumed; the argument is its control key. */
+export const resumeSignal = defineSignal<[string]>(RESUME_SIGNAL);
+
+/**
+ * How often a held event reads its pause again, in case a resume signal was missed (it was sent
+ * while the event was being recorded as held). Each poll adds a few history events: a held event
+ * costs about 1 500 a day, far below Temporal's 50 000 limit for a pause of weeks.
+ */
+const PAUSE_POLL = '5 minutes';
+
 export interface ProcessWebhookResult {
   readonly status: 'succeeded' | 'ignored' | 'stale';
   readonly results: Record<string, unknown>;
@@ -75,8 +89,23 @@ export interface ProcessWebhookResult {
 export async function processWebhook(input: ProcessWebhookInput): Promise<ProcessWebhookResult> {
   const { event, plan } = input;
   const { workflowId } = event;
-  const { status } = await bookkeeping.recordEvent(input, workflowInfo().runStartTime.getTime());
+  const resumed = new Set<string>();
+  setHandler(resumeSignal, (key: string) => void resumed.add(key));
+  const { status, paused = [] } = await bookkeeping.recordEvent(input, workflowInfo().runStartTime.getTime());
   if (status !== 'processing') return { status, results: {} };
+  // Paused destinations and sources hold durably (issue #13): no attempt is made and no timeout
+  // runs until an operator resumes them, across worker and Temporal restarts.
+  const untilResumed = async (key: string) => {
+    do {
+      await condition(() => resumed.has(key), PAUSE_POLL);
+      resumed.delete(key);
+    } while ((await bookkeeping.readPaused([key])).length > 0);
+  };
+  const sourceKey = controlKey('source', event.source);
+  if (paused.includes(sourceKey)) {
+    await untilResumed(sourceKey);
+    await bookkeeping.recordProgress({ workflowId, release: { key: sourceKey } });
+  }
 
   // Each action's outcome is written as it settles, one write at a time: the workflow is the
   // only writer of the document (see runAction). The last one is written with the event's
@@ -96,11 +125,27 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   // or Temporal restart in between changes nothing. When due, it is recorded `pending` (and the
   // event `processing`) through the same one-at-a-time chain as every other write.
   const runStartMs = workflowInfo().runStartTime.getTime();
-  const whenDue = async ({ name, delayMs }: ActionPlan) => {
-    if (!delayMs) return;
-    await sleep(Math.max(1, runStartMs + delayMs - Date.now()));
-    writes = writes.then(() => bookkeeping.recordProgress({ workflowId, due: [name] }));
-    await writes;
+  const write = (progress: Omit<Parameters<typeof bookkeeping.recordProgress>[0], 'workflowId'>) => {
+    writes = writes.then(() => bookkeeping.recordProgress({ workflowId, ...progress }));
+    return writes;
+  };
+  const whenDue = async (action: ActionPlan) => {
+    const { name, delayMs } = action;
+    if (delayMs) {
+      await sleep(Math.max(1, runStartMs + delayMs - Date.now()));
+      await write({ due: [name] });
+    }
+    if (action.kind !== 'forward') return;
+    const key = controlKey('destination', action.destination);
+    // Held from the start if recorded so; a delayed forward asks when it is due.
+    let held = !delayMs && paused.includes(key);
+    if (delayMs && (await bookkeeping.readPaused([key])).length > 0) {
+      held = true;
+      await write({ hold: { key, actions: [name] } });
+    }
+    if (!held) return;
+    await untilResumed(key);
+    await write({ release: { key, actions: [name] } });
   };
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>

@@ -4,6 +4,7 @@ import type { HookflowConfig } from '../config/load-config';
 import type { Logger } from '../logging/logger';
 import type { BodyStore } from '../store/body-store';
 import type { EventDocument } from '../store/documents';
+import type { ControlDocument } from '../controls/control-document';
 
 /** What every admin operation works with; the server builds real ones, tests may pass others. */
 export interface AdminDeps {
@@ -11,6 +12,8 @@ export interface AdminDeps {
   readonly config: HookflowConfig;
   readonly temporal: Client;
   readonly events: Collection<EventDocument>;
+  /** Paused destinations and sources (src/controls/); the pause and resume calls need it. */
+  readonly controls?: Collection<ControlDocument>;
   readonly bodies: BodyStore;
   readonly logger: Logger;
   /** Injected so tests control time. */

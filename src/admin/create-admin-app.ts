@@ -17,6 +17,7 @@ import { retryEvent } from './retry-event';
 import { MAX_BULK_LIMIT, runBulk } from './run-bulk';
 import { showEvent } from './show-event';
 import { terminateEvent } from './terminate-event';
+import { setPaused } from '../controls/set-paused';
 
 export interface AdminAppDeps extends AdminDeps {
   /** Aborted when the server shuts down: bulk runs stop between two events and report. */
@@ -83,6 +84,22 @@ export function createAdminApp(deps: AdminAppDeps): Koa {
       const options = { reason: parseReason(body, { required: false }) };
       ctx.body = action === 'retry' ? await retryEvent(deps, ctx.params.id, options) : await replayEvent(deps, ctx.params.id, options);
     });
+  }
+
+  // Pause and resume (issue #13): a destination's forwards, or a source's processing, hold durably.
+  for (const kind of ['destination', 'source'] as const) {
+    for (const action of ['pause', 'resume'] as const) {
+      router.post(`/${kind}s/:name/${action}`, async (ctx) => {
+        const body = await readJsonBody(ctx.req);
+        rejectUnknownFields(body, ['reason']);
+        const { name } = ctx.params;
+        const known = kind === 'destination' ? deps.config.destinations.has(name) : deps.config.sources.has(name);
+        if (!known) throw new NotFoundError(`no ${kind} named ${JSON.stringify(name)}`);
+        if (!deps.controls) throw new Error('the admin API was started without the controls collection');
+        const reason = parseReason(body, { required: false });
+        ctx.body = await setPaused({ controls: deps.controls, events: deps.events, temporal: deps.temporal }, kind, name, action === 'pause', reason, (deps.now ?? (() => new Date()))());
+      });
+    }
   }
 
   router.post('/events/:id/terminate', async (ctx) => {

@@ -4,6 +4,7 @@ import { optionalString } from './request-fields';
 
 export const EVENT_STATUSES: readonly EventStatus[] = [
   'scheduled',
+  'held',
   'processing',
   'succeeded',
   'failed',

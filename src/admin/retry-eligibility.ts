@@ -17,6 +17,6 @@ export function whyNotRetryable(run: Pick<RunInfo, 'status'> | undefined, docSta
     if (run.status === 'COMPLETED') return `it completed (${docStatus}); replay it to run it again`;
     return `its workflow is ${run.status}`;
   }
-  if (RETRYABLE_DOCS.has(docStatus) || docStatus === 'processing' || docStatus === 'scheduled') return undefined;
+  if (RETRYABLE_DOCS.has(docStatus) || docStatus === 'processing' || docStatus === 'scheduled' || docStatus === 'held') return undefined;
   return `it is ${docStatus}; replay it to run it again`;
 }

@@ -12,6 +12,9 @@ Usage:
   hookflow transform <route-or-source> --data file.json [--headers h.json] [--query q] [--type T]
                                     print what the route's filter and transform would do with
                                     that input; starts nothing
+  hookflow destinations|sources pause|resume <name> [--reason R]
+                                    hold a destination's forwards (a source's processing) durably
+                                    until resumed, through the admin API
   hookflow events list|show|retry|replay|terminate|cancel ...
                                     operate on events through the admin API (\`hookflow events --help\`)
   hookflow reconcile <source> [--since 72h] [--dry-run] [--json]
@@ -40,6 +43,9 @@ export async function main(argv: string[]): Promise<number> {
         return await (require('./send-event') as typeof import('./send-event')).sendEvent(rest);
       case 'transform':
         return await (require('./transform-command') as typeof import('./transform-command')).transformCommand(rest);
+      case 'destinations':
+      case 'sources':
+        return await (require('./control-command') as typeof import('./control-command')).controlCommand(command, rest);
       case 'events':
         return await (require('./events/events-command') as typeof import('./events/events-command')).eventsCommand(rest);
       case 'reconcile':

@@ -46,7 +46,7 @@ export async function runReceiver(): Promise<number> {
   // stop the receiver too, so the process exits with the error instead of running half-way.
   const admin = config.admin.token
     ? await startAdminServer(
-        { config, temporal, events: store.events, bodies, logger: createLogger('hookflow-admin') },
+        { config, temporal, events: store.events, controls: store.controls, bodies, logger: createLogger('hookflow-admin') },
         config.admin.host,
         config.admin.port,
       ).catch(async (error) => {

@@ -60,6 +60,8 @@ export interface EventDocument {
   orderingKey?: string;
   /** The routes of the source that did not take the event (its type or their filter), and why. */
   refusedBy?: readonly { readonly route: string; readonly reason: string }[];
+  /** The paused destinations and sources this event is held on (`destination-<name>`: true). */
+  heldOn?: Record<string, true>;
   /** While `scheduled` (every action delayed): when the first of them starts. */
   scheduledFor?: Date;
   /** By transform name: what the route's transform returned (`outputJson` for unstorable keys). */

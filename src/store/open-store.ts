@@ -1,3 +1,4 @@
+import type { ControlDocument } from '../controls/control-document';
 import { MongoClient, type Collection, type Db } from 'mongodb';
 import type { BodyDocument, EventDocument } from './documents';
 import type { NonceDocument } from './nonce-store';
@@ -11,6 +12,8 @@ export interface Store {
   readonly events: Collection<EventDocument>;
   readonly bodies: Collection<BodyDocument>;
   readonly nonces: Collection<NonceDocument>;
+  /** Paused destinations and sources (src/controls/). */
+  readonly controls: Collection<ControlDocument>;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function openStore(
     events: following(() => db().collection<EventDocument>('events')),
     bodies: following(() => db().collection<BodyDocument>('bodies')),
     nonces: following(() => db().collection<NonceDocument>('nonces')),
+    controls: following(() => db().collection<ControlDocument>('controls')),
     close: () => renewing.close(),
   };
 }

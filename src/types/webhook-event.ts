@@ -128,7 +128,7 @@ export interface ProcessWebhookInput {
 }
 
 /** `terminated` is written by the admin API: a terminated workflow records nothing itself. */
-export type EventStatus = 'scheduled' | 'processing' | 'succeeded' | 'failed' | 'ignored' | 'stale' | 'cancelled' | 'terminated';
+export type EventStatus = 'scheduled' | 'held' | 'processing' | 'succeeded' | 'failed' | 'ignored' | 'stale' | 'cancelled' | 'terminated';
 /** `skipped`: the event was stale, so its actions did not run. */
-/** `scheduled`: a delayed route's action, waiting for its time (`scheduledFor`). */
-export type ActionStatus = 'scheduled' | 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
+/** `scheduled`: a delayed route's action, waiting for its time (`scheduledFor`); `held`: its destination is paused. */
+export type ActionStatus = 'scheduled' | 'held' | 'pending' | 'retrying' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';

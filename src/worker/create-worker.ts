@@ -47,7 +47,7 @@ export function createWorker({
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
     activities: {
-      ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, destinations, metrics }),
+      ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, destinations, metrics }),
       // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
       ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
     },

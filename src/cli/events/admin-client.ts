@@ -43,6 +43,9 @@ export function createAdminClient({ url, token }: AdminEndpoint, fetchImpl: type
     show: (id: string) => call('GET', event(id)),
     act: (id: string, action: AdminAction, body: Record<string, unknown>) => call('POST', `${event(id)}/${action}`, body),
     bulk: (action: 'retry' | 'replay', body: Record<string, unknown>) => call('POST', `/events/${action}`, body),
+    /** Pause or resume a destination or a source (issue #13). */
+    control: (kind: 'destinations' | 'sources', name: string, action: 'pause' | 'resume', body: Record<string, unknown>) =>
+      call('POST', `/${kind}/${encodeURIComponent(name)}/${action}`, body),
   };
 }
 
