@@ -1,4 +1,8 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sendEvent } from '../../src/cli/send-event';
 import { createTestStack, type TestStack } from '../harness/test-stack';
 
 /**
@@ -104,6 +108,29 @@ describe('issue #12 second batch end to end', () => {
     for (const header of source.provider.secretHeaders(source.settings.options)) {
       expect(doc.headers).not.toHaveProperty(header);
     }
+  });
+
+  test.each(Object.keys(cases))('%s: hookflow send signs its sample and the receiver accepts it', async (name) => {
+    // The CLI reads its own config file: the same source, its signing secret first.
+    const dir = mkdtempSync(join(tmpdir(), 'hookflow-send-'));
+    const configPath = join(dir, 'hookflow.config.json');
+    writeFileSync(configPath, JSON.stringify({ sources: { [name]: { provider: name, secrets: [cases[name].secret], ...cases[name].config } } }));
+    const printed: string[] = [];
+    const log = jest.spyOn(console, 'log').mockImplementation((line: unknown) => void printed.push(String(line)));
+    const previous = process.env.HOOKFLOW_CONFIG;
+    process.env.HOOKFLOW_CONFIG = configPath;
+    let code: number;
+    try {
+      code = await sendEvent([name, '--url', `${stack.receiver.url}/webhooks/${name}`]);
+    } finally {
+      log.mockRestore();
+      if (previous === undefined) delete process.env.HOOKFLOW_CONFIG;
+      else process.env.HOOKFLOW_CONFIG = previous;
+    }
+    expect([code, printed[0]]).toEqual([0, '200 OK']);
+    const answer = JSON.parse(printed[1]) as { status: string; workflowId: string };
+    expect(answer.status).toBe('accepted');
+    expect(await stack.waitForStatus(answer.workflowId, 'succeeded')).toMatchObject({ provider: name, secretIndex: 1 });
   });
 
   test('a delivery signed with a wrong secret is refused 401 and stored nowhere', async () => {
