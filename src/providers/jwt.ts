@@ -27,7 +27,7 @@ export const jwtProvider = customProvider({
   name: 'jwt',
   options: jwtOptions,
   defaultToleranceSeconds: 60,
-  checkSecret: (secret) => jwtKeyProblem(secret),
+  checkSecret: (secret, o: JwtOptions) => jwtKeyProblem(secret, o.algorithms),
   scheme: (o: JwtOptions) => ({
     kind: 'jwt',
     from: `header:${o.header}`,

@@ -49,7 +49,11 @@ export function presetProvider(preset: Preset): Provider<Options> {
     ...(asymmetric
       ? {
           checkSecret: (secret: string) =>
-            asymmetric.kind === 'publickey' ? publicKeyProblem(secret, asymmetric.algorithm) : jwtKeyProblem(secret),
+            asymmetric.kind === 'publickey'
+              ? publicKeyProblem(secret, asymmetric.algorithm)
+              : asymmetric.kind === 'jwt'
+                ? jwtKeyProblem(secret, asymmetric.algorithms)
+                : undefined,
         }
       : {}),
     secretHeaders: () => [

@@ -71,13 +71,17 @@ export function jwtKey(text: string): Key {
   return key;
 }
 
-export function jwtKeyProblem(text: string): string | undefined {
+/** What is wrong with a configured key, including one no allowed algorithm can use (a secret for an ES256-only source). */
+export function jwtKeyProblem(text: string, algorithms: readonly JwtAlgorithm[] = JWT_ALGORITHMS): string | undefined {
+  let key: Key;
   try {
-    jwtKey(text);
-    return undefined;
+    key = jwtKey(text);
   } catch (error) {
     return (error as Error).message;
   }
+  if (algorithms.some((alg) => fits(key, alg))) return undefined;
+  const what = key.kind === 'secret' ? 'an HS256 secret' : `a ${key.key.asymmetricKeyType} public key`;
+  return `${what}, which none of ${algorithms.join(', ')} can use`;
 }
 
 const PUBLIC: Record<Exclude<JwtAlgorithm, 'HS256'>, PublicKeyAlgorithm> = { RS256: 'rsa-sha256', ES256: 'ecdsa-p256', EdDSA: 'ed25519' };

@@ -206,6 +206,10 @@ describe('plaid', () => {
     plaid = source({ provider: 'plaid', secrets: [JSON.stringify(jwk)] });
   });
 
+  test('a key no ES256 check can use is refused at load', () => {
+    expect(() => source({ provider: 'plaid', secrets: ['an-hs256-secret'] })).toThrow(/sources\.s\.secrets\.0: an HS256 secret, which none of ES256 can use/);
+  });
+
   test('a jose-signed Plaid-Verification JWT over the body hash verifies against the pinned JWK', async () => {
     expect(event(plaid, req({ 'plaid-verification': await jwt({}) }, body), now).event.type).toBe('TRANSACTIONS.SYNC_UPDATES_AVAILABLE');
   });
