@@ -221,7 +221,8 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
         if ((error as { code?: number }).code !== 11000) throw error;
         const recorded = await events.findOne({ _id: workflowId }, { projection: { status: 1 } });
         if (recorded?.status === 'ignored' || recorded?.status === 'stale') return { status: recorded.status };
-        return { status: status === 'succeeded' ? 'succeeded' : 'processing' };
+        // A re-execution holds on what this attempt found paused too: a resume or the poll releases it.
+        return status === 'succeeded' ? { status } : { status: 'processing', ...(heldOn.length > 0 ? { paused: heldOn } : {}) };
       }
       if (status !== 'processing') metrics?.eventFinished(status);
       return heldOn.length > 0 ? { status, paused: heldOn } : { status };
