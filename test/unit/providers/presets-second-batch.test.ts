@@ -384,6 +384,15 @@ describe('providers special in their headers', () => {
     expect(reason(() => acceptWebhook(s, req({}, body), new Date()))).toBe('missing_signature');
   });
 
+  test.each(['intercom', 'cloudflare'])('%s: hookflow send --handshake sends what the receiver answers as the provider expects', (name) => {
+    const secret = random();
+    const s = source({ provider: name, secrets: [secret] });
+    const request = s.provider.handshakeRequest!(s.settings.options, secret, new Date());
+    const r = req(request.headers, request.body ?? Buffer.alloc(0), { method: request.method });
+    expect(handshake(s, r).status).toBe(request.expect.status);
+    expect(reason(() => acceptWebhook(source({ provider: name, secrets: [random()] }), r, new Date()))).toBe('no_matching_signature');
+  });
+
   test('segment: a batch is one event, its ID the body hash, its type batch', () => {
     const secret = random();
     const s = source({ provider: 'segment', secrets: [secret] });
