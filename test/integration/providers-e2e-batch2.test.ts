@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sendEvent } from '../../src/cli/send-event';
@@ -124,6 +124,7 @@ describe('issue #12 second batch end to end', () => {
       code = await sendEvent([name, '--url', `${stack.receiver.url}/webhooks/${name}`]);
     } finally {
       log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
       if (previous === undefined) delete process.env.HOOKFLOW_CONFIG;
       else process.env.HOOKFLOW_CONFIG = previous;
     }
