@@ -13,7 +13,7 @@ import type { TransformOutput, Transforms } from '../src/transforms/transform-ty
 import type { ActivityMetrics, AttemptOutcome } from '../src/metrics/activity-metrics';
 import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
-import { hasUnstorableKeys, storableHeaders } from '../src/store/storable';
+import { needsJsonText, storableHeaders, storableText } from '../src/store/storable';
 import type { ActionEvent } from '../src/types/action-event';
 import type { ActionPlan, ActionStatus, EventStatus, ProcessWebhookInput } from '../src/types/webhook-event';
 import { failedAttemptOutcome } from './attempt-outcome';
@@ -121,7 +121,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
         const newer = await events.findOne(
           {
             source: event.source,
-            orderingKey: plan.ordering.key,
+            orderingKey: storableText(plan.ordering.key),
             status: 'succeeded',
             occurredAt: { $gt: new Date(event.occurredAt) },
           },
@@ -132,7 +132,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
       const body =
         event.body.kind === 'inline'
           ? {
-              ...(hasUnstorableKeys(event.body.payload)
+              ...(needsJsonText(event.body.payload)
                 ? { payloadJson: JSON.stringify(event.body.payload) }
                 : { payload: event.body.payload }),
               rawBody: new Binary(Buffer.from(event.body.rawBase64, 'base64')),
@@ -192,9 +192,9 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
               ...body,
               bodyBytes: event.body.kind === 'inline' ? Buffer.byteLength(event.body.rawBase64, 'base64') : event.body.bytes,
               secretIndex: event.secretIndex,
-              ...(plan.ordering ? { orderingKey: plan.ordering.key } : {}),
+              ...(plan.ordering ? { orderingKey: storableText(plan.ordering.key) } : {}),
               // Why an `ignored` event was ignored (or which routes a taken one missed): issue #13.
-              ...(plan.refused ? { refusedBy: plan.refused } : {}),
+              ...(plan.refused ? { refusedBy: plan.refused.map((r) => ({ ...r, reason: storableText(r.reason) })) } : {}),
               ...(event.replayOf ? { replayOf: event.replayOf } : {}),
               ...(event.recoveredBy ? { recoveredBy: event.recoveredBy } : {}),
               // A replay is listed when it was made; its receivedAt stays the original's.
@@ -340,7 +340,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
       }
       // A transform's output as recorded: JSON text when it has keys MongoDB-protocol servers refuse.
       for (const [name, output] of Object.entries(outputs)) {
-        set[`transforms.${name}`] = hasUnstorableKeys(output) ? { outputJson: JSON.stringify(output) } : output;
+        set[`transforms.${name}`] = needsJsonText(output) ? { outputJson: JSON.stringify(output) } : output;
       }
       let attempts = 0;
       for (const [name, update] of Object.entries(actions)) {
@@ -350,14 +350,14 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
           set[field('attempts')] = update.attempts;
           attempts = Math.max(attempts, update.attempts);
         }
-        if (update.error !== undefined) set[field('error')] = update.error;
+        if (update.error !== undefined) set[field('error')] = storableText(update.error);
         if ('result' in update) Object.assign(set, storableResult(field, update.result ?? null));
         set[field('finishedAt')] = now;
       }
       if (outcome) {
         set.status = outcome.status;
         set.completedAt = now;
-        if (outcome.error) set.lastError = outcome.error;
+        if (outcome.error) set.lastError = storableText(outcome.error);
         if (outcome.failedActions?.length) set.failedAction = outcome.failedActions.join(', ');
       }
       await events.updateOne(
@@ -455,7 +455,7 @@ function toFailure(error: unknown, attempt: number): ApplicationFailure {
 }
 
 function storableResult(field: (key: keyof ActionRecord) => string, result: unknown): Record<string, unknown> {
-  return hasUnstorableKeys(result) ? { [field('resultJson')]: JSON.stringify(result) } : { [field('result')]: result };
+  return needsJsonText(result) ? { [field('resultJson')]: JSON.stringify(result) } : { [field('result')]: result };
 }
 
 function isPermanent(failure: Error): boolean {

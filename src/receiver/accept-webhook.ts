@@ -49,6 +49,7 @@ export function acceptWebhook(source: SourceConfig, req: WebhookRequest, now: Da
   const identity = provider.identify(req, payload, settings);
   if (!identity.id) throw new BadRequestError('the request carries no event ID');
   checkEventId(identity.id);
+  if (identity.type.includes('\0')) throw new BadRequestError('event type contains a NUL character (U+0000)');
   const hidden = new Set([...ALWAYS_SECRET, ...provider.secretHeaders(settings.options)]);
   const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !hidden.has(name))) as Record<string, string>;
   return {
@@ -85,6 +86,9 @@ function checkEventId(id: string): void {
   if (!id.isWellFormed()) {
     throw new BadRequestError('event ID is not valid Unicode (it contains a lone UTF-16 surrogate), so it cannot name a workflow');
   }
+  // No provider sends one, and the event's record could not hold it (FerretDB over PostgreSQL
+  // stores no U+0000 in a string): refused once rather than acknowledged and never recorded.
+  if (id.includes('\0')) throw new BadRequestError('event ID contains a NUL character (U+0000)');
   const bytes = Buffer.byteLength(id, 'utf8');
   if (bytes > MAX_EVENT_ID_BYTES) {
     throw new BadRequestError(`event ID is ${bytes} bytes long in UTF-8; the limit is ${MAX_EVENT_ID_BYTES} bytes`);

@@ -1,4 +1,4 @@
-import { ServiceUnavailableError, SignatureError } from '../errors/http-errors';
+import { BadRequestError, ServiceUnavailableError, SignatureError } from '../errors/http-errors';
 import type { Logger } from '../logging/logger';
 import type { NonceStore } from '../store/nonce-store';
 
@@ -21,6 +21,8 @@ export async function claimNonce(
   retryAfterSeconds: number,
   logger: Logger,
 ): Promise<void> {
+  // A real token never holds one, and FerretDB over PostgreSQL could not store it.
+  if (nonce.includes('\0')) throw new BadRequestError('the signature token contains a NUL character (U+0000)');
   const expiresAt = new Date(now.getTime() + (2 * toleranceSeconds + MARGIN_SECONDS) * 1000);
   let fresh: boolean;
   try {

@@ -1,16 +1,29 @@
 /**
- * FerretDB v1 (and MongoDB before 5.0) refuse field names containing `.` or starting with `$`,
- * which JSON payloads may legally have. Such values are stored as JSON text instead, so an
- * acknowledged event can always be recorded.
+ * Whether a JSON value must be stored as JSON text instead of as a document, so an acknowledged
+ * event can always be recorded:
+ * - FerretDB v1 (and MongoDB before 5.0) refuse field names containing `.` or starting with `$`,
+ *   which JSON payloads may legally have;
+ * - FerretDB over PostgreSQL stores documents as `jsonb`, which cannot hold U+0000 in any string
+ *   (a JSON body's `"\u0000"`): the write fails, and the local activity would retry it forever.
+ *   JSON text escapes it.
  */
-export function hasUnstorableKeys(value: unknown, depth = 0): boolean {
+export function needsJsonText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\0');
   if (value === null || typeof value !== 'object' || depth > 200) return false;
-  if (Array.isArray(value)) return value.some((item) => hasUnstorableKeys(item, depth + 1));
+  if (Array.isArray(value)) return value.some((item) => needsJsonText(item, depth + 1));
   for (const [key, child] of Object.entries(value)) {
     if (key.includes('.') || key.startsWith('$') || key.includes('\0')) return true;
-    if (hasUnstorableKeys(child, depth + 1)) return true;
+    if (needsJsonText(child, depth + 1)) return true;
   }
   return false;
+}
+
+/**
+ * Text hookflow writes itself (errors, refusal reasons) that may quote what a sender or a handler
+ * wrote: U+0000 shown as `\u0000`, since FerretDB over PostgreSQL cannot store it (see above).
+ */
+export function storableText(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\\u0000') : text;
 }
 
 /** Header names may contain `.` too; percent-encode the three characters that matter, reversibly. */

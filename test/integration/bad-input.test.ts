@@ -732,9 +732,10 @@ function corpusFor(name: string): Planned[] {
   const odd: readonly [label: string, id: unknown, type: unknown, expect?: Expect][] = [
     ['a lone surrogate', 'evt_\ud800', 'type.\udfff'],
     ['a lone surrogate in the type only', `evt_${random(8)}`, 'type.\udfff', 'accept'],
-    ['NUL characters', 'evt\u0000x', 'type\u0000'],
-    // Node refuses a NUL in a header (400): only an ID from the body can carry them.
-    ['an ID of 400 NUL characters (2 402 bytes as JSON)', '\u0000'.repeat(400), 'ok', !c.id || 'body' in c.id ? 'accept' : 'any'],
+    // Refused (400): no provider sends one, and FerretDB over PostgreSQL could not record it.
+    // Node refuses a NUL in a header (400) too.
+    ['NUL characters', 'evt\u0000x', 'type\u0000', c.id || c.type ? 'reject' : 'any'],
+    ['an ID of 400 NUL characters (2 402 bytes as JSON)', '\u0000'.repeat(400), 'ok', c.id ? 'reject' : 'any'],
     ['200 four-byte characters (400 UTF-16 units)', '😀'.repeat(200), 'ok'],
     ['400 three-byte characters', 'ア'.repeat(400), 'ok'],
     ['an ID of 401 characters', 'i'.repeat(401), 'ok'],

@@ -206,6 +206,27 @@ describe('walking skeleton: signed webhook → Temporal → activities → Mongo
     expect(JSON.parse(doc.actions['handler:echo'].resultJson!)).toEqual(payload);
   });
 
+  // FerretDB over PostgreSQL stores documents as jsonb, which holds no U+0000 in a string: the
+  // write failed and recordEvent retried forever, so the event was acknowledged but never recorded.
+  test('a payload and a handler result with NUL characters in strings are recorded and handled exactly', async () => {
+    const { id } = demoEvent();
+    const payload = { id, type: 'echo.created', note: 'a\u0000b', list: ['\u0000'] };
+    const body = JSON.stringify(payload);
+    expect((await stack.post('/webhooks/demo', body, hmacHeaders(body, 'test-secret'))).json.status).toBe('accepted');
+    const doc = await stack.waitForStatus(`demo:${id}`, 'succeeded');
+    expect(JSON.parse(doc.payloadJson!)).toEqual(payload);
+    expect(JSON.parse(doc.actions['handler:echo'].resultJson!)).toEqual(payload);
+  });
+
+  test('an event ID or type with a NUL character is refused with 400, never acknowledged unrecordable', async () => {
+    for (const [eventId, type] of [[`evt_\u0000${demoEvent().id}`, 'echo.created'], [demoEvent().id, 'echo\u0000created']]) {
+      const body = JSON.stringify({ id: eventId, type });
+      const answer = await stack.post('/webhooks/demo', body, hmacHeaders(body, 'test-secret'));
+      expect(answer.status).toBe(400);
+      expect(answer.json.error).toMatch(/NUL character/);
+    }
+  });
+
   test('an event no route matches is recorded as ignored', async () => {
     const { id, body } = demoEvent('customer.created');
     await stack.post('/webhooks/demo', body, hmacHeaders(body, 'test-secret'));
