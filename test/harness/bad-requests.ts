@@ -158,13 +158,15 @@ export function residentBytes(pid: number): number {
  * where the last character carries unused bits and an edit there may decode to the same bytes.
  */
 export function wrongDigest(value: string, encoding: 'hex' | 'base64'): string {
-  const pattern = encoding === 'hex' ? /[0-9a-fA-F]{32,}/g : /[A-Za-z0-9+/]{20,}={0,2}/g;
+  // base64 digests may be in the URL-safe alphabet (Sanity's), written back in the one they used.
+  const pattern = encoding === 'hex' ? /[0-9a-fA-F]{32,}/g : /[A-Za-z0-9+/_-]{20,}={0,2}/g;
   const digests = value.match(pattern);
   if (!digests) throw new Error(`no ${encoding} digest in ${JSON.stringify(value)}`);
   const longest = digests.reduce((a, b) => (b.length > a.length ? b : a));
-  const bytes = Buffer.from(longest, encoding);
+  const urlSafe = encoding === 'base64' && /[_-]/.test(longest);
+  const bytes = Buffer.from(longest, urlSafe ? 'base64url' : encoding);
   bytes[0] ^= 0xff;
-  return value.replace(longest, bytes.toString(encoding));
+  return value.replace(longest, bytes.toString(urlSafe ? 'base64url' : encoding));
 }
 
 /** `body` with the byte at `index` changed (XOR 1: never a form or JSON equivalent of the original). */

@@ -486,7 +486,12 @@ exports.handlers = {
     writeFileSync(path.join(dir, 'release'), '');
     expect(await exited).toBe(0);
     expect(await isPortOpen(workerPort)).toBe(false);
-    await stack.waitForStatus(`demo:${slow.id}`, 'succeeded');
     expect(lines.at(-1)).toMatchObject({ msg: 'worker stopped' });
+    // The action it held finished and Temporal has its result: the draining worker completed it.
+    const history = (await stack.client.workflow.getHandle(`demo:${slow.id}`).fetchHistory()).events ?? [];
+    expect(history.filter((e) => e.activityTaskCompletedEventAttributes).length).toBe(1);
+    // The workflow records the outcome (it is the document's only writer) on the next worker.
+    await stack.startWorker();
+    await stack.waitForStatus(`demo:${slow.id}`, 'succeeded');
   }, 60_000);
 });
