@@ -7,7 +7,7 @@ import { freePort, isPortOpen } from '../../src/stack/free-port';
 import { makeStackDir } from '../../src/stack/paths';
 import { waitUntil } from '../../src/stack/wait-until';
 import { redeliverUnacknowledged, sendStream, type SentEvent } from '../harness/event-stream';
-import { DEMO_SOURCE } from '../harness/sign';
+import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
 import { isRunning, startStackProcess, type StackProcess } from '../harness/start-stack-process';
 import { testEnv } from '../harness/test-env';
 
@@ -201,6 +201,36 @@ describe('hookflow start --workers 2 restarts a process that dies, and the other
     // On its own data: what was stored before the kill is still there.
     expect(await db.collection('events').countDocuments({})).toBeGreaterThanOrEqual(before + sent.length);
     expect(await restartsOf(receiverUrl, 'ferretdb')).toBe(1);
+  });
+
+  test('Temporal SIGKILLed mid-stream: /readyz names it, deliveries wait for it within the ack timeout or get 503 with Retry-After, it is back on its database, each event succeeds once', async () => {
+    const { events } = await streamKilling('Temporal', 30, 10);
+    const readyz = await waitUntil(
+      '/readyz to report Temporal down',
+      async () => {
+        const response = await fetch(`${receiverUrl}/readyz`);
+        const body = (await response.json()) as { down?: string[] };
+        return response.status === 503 && body.down?.includes('temporal') ? body : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    expect(readyz.down).not.toContain('ferretdb');
+    // A delivery now waits up to server.ackTimeoutMs for Temporal: refused with when to come back,
+    // or accepted if Temporal was back within that time. Never acknowledged without Temporal.
+    const probe: SentEvent = { ...demoEvent(), status: -1, sends: 1 };
+    const answer = await fetch(`${receiverUrl}/webhooks/demo`, { method: 'POST', body: probe.body, headers: hmacHeaders(probe.body, 'test-secret') });
+    probe.status = answer.status;
+    log(`a delivery while Temporal was down: ${answer.status}, Retry-After ${answer.headers.get('retry-after')}`);
+    expect([[503, '1'], [200, null]]).toContainEqual([answer.status, answer.headers.get('retry-after')]);
+    await stack.waitForOutput(/Temporal exited \(signal SIGKILL\) after [\d.]+ s; starting it again in 1 s/, 10_000);
+    await stack.waitForOutput(/Temporal is back \(pid \d+\), 1 restart so far/, 90_000);
+    const sent = [...(await events), probe];
+    const unavailable = sent.filter((e) => e.status === 503).length;
+    log(`${unavailable} of ${sent.length} requests answered 503 while Temporal was down`);
+    expect(sent.filter((e) => e.status !== 200 && e.status !== 503)).toEqual([]); // the receiver itself kept answering
+    await redeliverUnacknowledged(() => receiverUrl, sent);
+    await expectEachSucceededOnce('Temporal SIGKILL', sent);
+    expect(await restartsOf(receiverUrl, 'temporal')).toBe(1);
   });
 
   test('SIGTERM stops every process, restarted ones included, and leaves nothing running', async () => {
