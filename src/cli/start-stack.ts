@@ -102,6 +102,7 @@ export async function startStack(argv: string[]): Promise<number> {
         dbFile: path.join(data, 'temporal.sqlite'),
         namespace: config.temporal.namespace,
         retentionDays: config.temporal.retentionDays,
+        sqliteSynchronous: config.temporal.sqliteSynchronous,
         logFile: path.join(logs, 'temporal.log'),
         log: say,
       };
