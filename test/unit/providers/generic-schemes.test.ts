@@ -59,6 +59,14 @@ describe('basic provider', () => {
     expect(basicProvider.verify(request({ authorization: basic('b:pw2') }), settings(['a:pw1', 'b:pw2']), now)).toEqual({ secretIndex: 1 });
   });
 
+  // Found by the bad-input corpus: 'ada:pw123' is 9 bytes, 12 base64 characters and no padding,
+  // and Node's decoder drops a 13th character, so the right credentials plus `x` verified.
+  test('verify() refuses the right credentials with a character appended (non-canonical base64)', () => {
+    const req = request({ authorization: `${basic('ada:pw123')}x` });
+    expect(basicProvider.verify(request({ authorization: basic('ada:pw123') }), settings(['ada:pw123']), now)).toEqual({ secretIndex: 0 });
+    expect(reason(() => basicProvider.verify(req, settings(['ada:pw123']), now))).toBe('malformed_signature');
+  });
+
   test.each([
     ['a wrong password', basic('a:nope'), 'no_matching_signature'],
     ['no header', undefined, 'missing_signature'],
