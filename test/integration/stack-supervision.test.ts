@@ -135,6 +135,24 @@ describe('hookflow start --workers 2 restarts a process that dies, and the other
   }
 
   /** A stream of `count` signed events that SIGKILLs `victim` once `killAt` have been sent. */
+  /**
+   * /readyz sampled every 100 ms, each request on its own, from before a kill: the gap a restart
+   * leaves is about a second, and one /readyz may take up to its 2 s ping bound while a server
+   * is down, so polling one request after another can miss the gap on a fast machine.
+   */
+  function sampleReadyz(server: string): { seen: () => { down?: string[] } | undefined; stop: () => void } {
+    let seen: { down?: string[] } | undefined;
+    const timer = setInterval(() => {
+      void fetch(`${receiverUrl}/readyz`)
+        .then(async (response) => {
+          const body = (await response.json()) as { down?: string[] };
+          if (response.status === 503 && body.down?.includes(server)) seen ??= body;
+        })
+        .catch(() => undefined);
+    }, 100);
+    return { seen: () => seen, stop: () => clearInterval(timer) };
+  }
+
   async function streamKilling(victim: string, count: number, killAt: number): Promise<{ events: Promise<SentEvent[]>; killedAt: number }> {
     const pid = stack.pidOf(victim);
     let killedAt: number | undefined;
@@ -181,16 +199,11 @@ describe('hookflow start --workers 2 restarts a process that dies, and the other
 
   test('FerretDB SIGKILLed mid-stream: /readyz names it while it is down, it is back on its data, each event succeeds once', async () => {
     const before = await db.collection('events').countDocuments({});
-    const { events } = await streamKilling('FerretDB', 30, 10);
     // The stack restarts it after 1 s: /readyz names it in that gap, whether or not a ping to it has failed yet.
-    const readyz = await waitUntil(
-      '/readyz to report FerretDB down',
-      async () => {
-        const response = await fetch(`${receiverUrl}/readyz`);
-        const body = (await response.json()) as { down?: string[] };
-        return response.status === 503 && body.down?.includes('ferretdb') ? body : undefined;
-      },
-      { timeoutMs: 15_000, intervalMs: 100 },
+    const sampler = sampleReadyz('ferretdb');
+    const { events } = await streamKilling('FerretDB', 30, 10);
+    const readyz = await waitUntil('/readyz to report FerretDB down', async () => sampler.seen(), { timeoutMs: 15_000, intervalMs: 50 }).finally(
+      sampler.stop,
     );
     expect(readyz.down).not.toContain('temporal');
     await stack.waitForOutput(/FerretDB exited \(signal SIGKILL\) after [\d.]+ s; starting it again in 1 s/, 10_000);
@@ -204,15 +217,10 @@ describe('hookflow start --workers 2 restarts a process that dies, and the other
   });
 
   test('Temporal SIGKILLed mid-stream: /readyz names it, deliveries wait for it within the ack timeout or get 503 with Retry-After, it is back on its database, each event succeeds once', async () => {
+    const sampler = sampleReadyz('temporal');
     const { events } = await streamKilling('Temporal', 30, 10);
-    const readyz = await waitUntil(
-      '/readyz to report Temporal down',
-      async () => {
-        const response = await fetch(`${receiverUrl}/readyz`);
-        const body = (await response.json()) as { down?: string[] };
-        return response.status === 503 && body.down?.includes('temporal') ? body : undefined;
-      },
-      { timeoutMs: 15_000, intervalMs: 100 },
+    const readyz = await waitUntil('/readyz to report Temporal down', async () => sampler.seen(), { timeoutMs: 15_000, intervalMs: 50 }).finally(
+      sampler.stop,
     );
     expect(readyz.down).not.toContain('ferretdb');
     // A delivery now waits up to server.ackTimeoutMs for Temporal: refused with when to come back,
