@@ -82,10 +82,11 @@ export const contentfulProvider: Provider<ContentfulOptions> = {
     const signedAt = parseUnixTimestamp(req.headers[TIMESTAMP]?.trim(), 'ms');
     checkTimestamp(signedAt, now, toleranceSeconds);
     // Signed headers that did not arrive are left out, as verifyRequest's pickHeaders does.
-    const picked: Record<string, string> = {};
+    const picked: Record<string, string> = Object.create(null) as Record<string, string>;
     for (const name of names) {
-      const value = req.headers[name];
-      if (value !== undefined) picked[name] = value.trim();
+      // Own string values only: a sender may list `__proto__` or `constructor` as a header name.
+      const value = Object.hasOwn(req.headers, name) ? req.headers[name] : undefined;
+      if (typeof value === 'string') picked[name] = value.trim();
     }
     const content = canonicalRequest((req.method ?? 'POST').toUpperCase(), requestPath(req, options), picked, signedAt.getTime(), req.rawBody);
     const secretIndex = matchAnySecret(secrets, [Buffer.from(signature.toLowerCase(), 'hex')], (secret) => hmac('sha256', secret, content));

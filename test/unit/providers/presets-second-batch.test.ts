@@ -456,3 +456,21 @@ describe('fast-check: the new header parsers never throw anything but SignatureE
     );
   });
 });
+
+// Found by the fast-check property above: a signed-headers list naming `__proto__` read
+// Object.prototype as a header value and threw a TypeError (a 500 at the receiver).
+test('contentful: a signed-headers list naming __proto__ or constructor is a signature failure, never a crash', () => {
+  const s = source({ provider: 'contentful', secrets: [randomBytes(32).toString('hex')] });
+  for (const list of ['__proto__', 'constructor', 'x-a,__proto__']) {
+    const headers = { 'x-contentful-signed-headers': list, 'x-contentful-signature': '0'.repeat(64), 'x-contentful-timestamp': String(Date.now()) };
+    const error = (() => {
+      try {
+        s.provider.verify(req(headers, '{}'), s.settings, new Date());
+        return undefined;
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(SignatureError);
+  }
+});
