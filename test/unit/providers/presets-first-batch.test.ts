@@ -2,10 +2,10 @@ import { createHmac, generateKeyPairSync, randomBytes, randomUUID, sign } from '
 import { verifyKey } from 'discord-interactions';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import { Webhook as SvixWebhook } from 'svix';
-import { resolveConfig, type SourceConfig } from '../../../src/config/load-config';
+import type { SourceConfig } from '../../../src/config/load-config';
 import { BadRequestError } from '../../../src/errors/http-errors';
-import type { HandshakeReply, WebhookRequest } from '../../../src/providers/types';
 import { acceptWebhook } from '../../../src/receiver/accept-webhook';
+import { acceptedEvent as event, handshake, req, source } from '../../harness/preset-request';
 import { reason } from '../../harness/signature-reason';
 
 /**
@@ -14,32 +14,9 @@ import { reason } from '../../harness/signature-reason';
  */
 const random = () => randomBytes(24).toString('base64url');
 
-function source(config: Record<string, unknown>): SourceConfig {
-  return resolveConfig({ sources: { s: config } }, '/virtual/hookflow.config.json').sources.get('s')!;
-}
 
-function req(headers: Record<string, string>, body: string | Buffer, extra: Partial<WebhookRequest> = {}): WebhookRequest {
-  return {
-    rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-    url: 'https://hooks.example.com/webhooks/s',
-    contentType: 'application/json',
-    method: 'POST',
-    ...extra,
-  };
-}
 
-function handshake(s: SourceConfig, r: WebhookRequest, now = new Date()): HandshakeReply {
-  const accepted = acceptWebhook(s, r, now);
-  if (accepted.kind !== 'handshake') throw new Error(`expected a handshake, got event ${accepted.event.workflowId}`);
-  return accepted.reply;
-}
 
-function event(s: SourceConfig, r: WebhookRequest, now = new Date()) {
-  const accepted = acceptWebhook(s, r, now);
-  if (accepted.kind !== 'event') throw new Error('expected an event, got a handshake');
-  return accepted;
-}
 
 describe('meta', () => {
   const secret = random();

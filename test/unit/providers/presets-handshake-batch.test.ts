@@ -10,39 +10,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import { SignJWT, exportJWK } from 'jose';
-import { resolveConfig, type SourceConfig } from '../../../src/config/load-config';
+import type { SourceConfig } from '../../../src/config/load-config';
 import { BadRequestError, UnsupportedMediaTypeError } from '../../../src/errors/http-errors';
-import type { HandshakeReply, WebhookRequest } from '../../../src/providers/types';
 import { acceptWebhook } from '../../../src/receiver/accept-webhook';
+import { acceptedEvent as event, handshake, req, source } from '../../harness/preset-request';
 import { reason } from '../../harness/signature-reason';
 
 const random = () => randomBytes(24).toString('base64url');
-const source = (config: Record<string, unknown>): SourceConfig =>
-  resolveConfig({ sources: { s: config } }, '/virtual/hookflow.config.json').sources.get('s')!;
 
-function req(headers: Record<string, string>, body: string | Buffer, extra: Partial<WebhookRequest> = {}): WebhookRequest {
-  return {
-    rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-    url: 'https://hooks.example.com/webhooks/s',
-    contentType: 'application/json',
-    method: 'POST',
-    ...extra,
-  };
-}
 const get = (query: string, headers: Record<string, string> = {}) =>
   req(headers, '', { method: 'GET', url: `https://hooks.example.com/webhooks/s${query}`, contentType: '' });
 
-function handshake(s: SourceConfig, r: WebhookRequest, now = new Date()): HandshakeReply {
-  const accepted = acceptWebhook(s, r, now);
-  if (accepted.kind !== 'handshake') throw new Error(`expected a handshake, got ${accepted.event.workflowId}`);
-  return accepted.reply;
-}
-function event(s: SourceConfig, r: WebhookRequest, now = new Date()) {
-  const accepted = acceptWebhook(s, r, now);
-  if (accepted.kind !== 'event') throw new Error('expected an event');
-  return accepted;
-}
 const hmac = (key: string, body: string, enc: 'hex' | 'base64') => createHmac('sha256', key).update(body).digest(enc);
 
 describe('microsoft-graph', () => {

@@ -6,12 +6,13 @@ import { encodeSignatureHeader, isValidSignature } from '@sanity/webhook';
 import fc from 'fast-check';
 import { jwtVerify, SignJWT } from 'jose';
 import { validateWebhookSignature } from 'razorpay/dist/utils/razorpay-utils';
-import { resolveConfig, type SourceConfig } from '../../../src/config/load-config';
+import type { SourceConfig } from '../../../src/config/load-config';
 import { SignatureError } from '../../../src/errors/http-errors';
 import { parseSignedHeaders } from '../../../src/providers/contentful';
 import { personaPairs } from '../../../src/providers/persona';
-import type { HandshakeReply, WebhookRequest } from '../../../src/providers/types';
+import type { WebhookRequest } from '../../../src/providers/types';
 import { acceptWebhook } from '../../../src/receiver/accept-webhook';
+import { acceptedEvent, handshake, req, source } from '../../harness/preset-request';
 import { reason } from '../../harness/signature-reason';
 
 /**
@@ -24,32 +25,10 @@ const random = () => randomBytes(24).toString('base64url');
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 const shift = (d: Date, s: number) => new Date(d.getTime() + s * 1000);
 
-function source(config: Record<string, unknown>): SourceConfig {
-  return resolveConfig({ sources: { s: config } }, '/virtual/hookflow.config.json').sources.get('s')!;
-}
 
-function req(headers: Record<string, string>, body: string | Buffer, extra: Partial<WebhookRequest> = {}): WebhookRequest {
-  return {
-    rawBody: Buffer.isBuffer(body) ? body : Buffer.from(body),
-    headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
-    url: 'https://hooks.example.com/webhooks/s',
-    contentType: 'application/json',
-    method: 'POST',
-    ...extra,
-  };
-}
 
-function event(s: SourceConfig, r: WebhookRequest, now = new Date()) {
-  const accepted = acceptWebhook(s, r, now);
-  if (accepted.kind !== 'event') throw new Error('expected an event, got a handshake');
-  return accepted.event;
-}
+const event = (s: SourceConfig, r: WebhookRequest, now = new Date()) => acceptedEvent(s, r, now).event;
 
-function handshake(s: SourceConfig, r: WebhookRequest, now = new Date()): HandshakeReply {
-  const accepted = acceptWebhook(s, r, now);
-  if (accepted.kind !== 'handshake') throw new Error(`expected a handshake, got event ${accepted.event.workflowId}`);
-  return accepted.reply;
-}
 
 const verifies = (s: SourceConfig, r: WebhookRequest, now = new Date()) => s.provider.verify(r, s.settings, now).secretIndex;
 const digest = (alg: 'sha1' | 'sha256', key: string, content: string | Buffer, enc: 'hex' | 'base64' | 'base64url') => createHmac(alg, key).update(content).digest(enc);
