@@ -11,6 +11,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { eventMetadata } from '../src/temporal/event-metadata';
 import { eventSearchAttributes } from '../src/temporal/event-search-attributes';
 import type { ProcessWebhookInput } from '../src/types/webhook-event';
 import { processWebhook } from './process-webhook';
@@ -88,6 +89,7 @@ async function runOne(input: ProcessWebhookInput): Promise<void> {
       // The event outlives this queue's run: an operator may terminate the queue, not its events.
       parentClosePolicy: 'ABANDON',
       typedSearchAttributes: eventSearchAttributes(event),
+      ...eventMetadata(event),
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {

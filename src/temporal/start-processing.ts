@@ -2,6 +2,7 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } f
 import type { processWebhook } from '../../workflows/process-webhook';
 import { enqueueSignal, type sequenceEvents } from '../../workflows/sequence-events';
 import type { OrderingPlan, ProcessWebhookInput, WebhookEvent } from '../types/webhook-event';
+import { eventMetadata } from './event-metadata';
 import { eventSearchAttributes } from './event-search-attributes';
 import { SOURCE } from './search-attributes';
 
@@ -42,6 +43,7 @@ async function startUnordered(client: Client, options: StartOptions, input: Proc
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       workflowIdConflictPolicy: 'FAIL',
       typedSearchAttributes: eventSearchAttributes(event),
+      ...eventMetadata(event),
     });
     return 'accepted';
   } catch (error) {

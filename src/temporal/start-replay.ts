@@ -1,6 +1,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { processWebhook } from '../../workflows/process-webhook';
 import type { ProcessWebhookInput } from '../types/webhook-event';
+import { eventMetadata } from './event-metadata';
 import { eventSearchAttributes } from './event-search-attributes';
 import type { StartOptions } from './start-processing';
 
@@ -28,6 +29,7 @@ export async function startReplay(
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         workflowIdConflictPolicy: 'FAIL',
         typedSearchAttributes: eventSearchAttributes(event),
+        ...eventMetadata(event),
       }),
     );
     return 'started';
