@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { startService } from '../src/stack/service-process';
 import { readPeakMemory, type PeakMemory } from './read-peak-memory';
 
@@ -34,7 +35,10 @@ export async function startBenchProcess(
   timeoutMs = 90_000,
 ): Promise<BenchProcess> {
   // startService writes the output straight to the file, and kills the child if the bench exits.
-  const service = startService(name, process.execPath, args, { env: { ...process.env, ...env }, logFile });
+  // BENCH_CPU_PROF=<dir>: a V8 CPU profile of each measured process, written when it stops, to
+  // see where its time goes (NODE_OPTIONS may not carry --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, name)}`] : [];
+  const service = startService(name, process.execPath, [...profile, ...args], { env: { ...process.env, ...env }, logFile });
   const { child, exited } = service;
   const handle: BenchProcess = {
     name,
