@@ -49,8 +49,13 @@ export const commonSourceFields = {
       [
         z.object({ owner: z.string().min(1), repo: z.string().min(1), id: z.number().int().positive() }).strict(),
         z.object({ app: z.literal(true) }).strict(),
+        // The App's hook, authenticated as the App: a JWT signed with its key for each run.
+        z.object({ appId: z.number().int().positive(), privateKey: z.string().min(1) }).strict(),
       ],
-      { error: 'a hook is { "owner", "repo", "id" } (a repository hook) or { "app": true } (the GitHub App\'s hook)' },
+      {
+        error:
+          'a hook is { "owner", "repo", "id" } (a repository hook), { "appId", "privateKey" } (the GitHub App\'s hook, as the App) or { "app": true } (the App\'s hook, apiToken being a JWT)',
+      },
     )
     .optional(),
   /** A Temporal Schedule that reconciles the source `every` so often over the last `lookback`. */

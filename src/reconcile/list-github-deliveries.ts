@@ -18,7 +18,7 @@ interface DeliveryDetail {
 
 /** A repository hook's endpoints, or the GitHub App's own hook (authenticated with the App's JWT). */
 function routes(hook: HookSettings): { base: string; params: Record<string, unknown> } {
-  return 'app' in hook
+  return 'app' in hook || 'appId' in hook
     ? { base: '/app/hook/deliveries', params: {} }
     : { base: '/repos/{owner}/{repo}/hooks/{hook_id}/deliveries', params: { owner: hook.owner, repo: hook.repo, hook_id: hook.id } };
 }
@@ -37,6 +37,9 @@ export async function* listGithubDeliveries(request: GithubRequest, hook: HookSe
     const deliveries = data as DeliverySummary[];
     const page: ListedEvent[] = [];
     let older = false;
+    // GUIDs an attempt of which the receiver answered 2xx (a redelivery of an acknowledged one
+    // would only be answered duplicate).
+    const acknowledged = new Set(deliveries.filter((d) => d.status_code >= 200 && d.status_code < 300).map((d) => d.guid));
     for (const delivery of deliveries) {
       if (Date.parse(delivery.delivered_at) < since.getTime()) {
         older = true;
@@ -46,10 +49,13 @@ export async function* listGithubDeliveries(request: GithubRequest, hook: HookSe
       seen.add(delivery.guid);
       page.push({
         eventId: delivery.guid,
+        acknowledged: acknowledged.has(delivery.guid),
         load: async () => {
           const { data: detail } = await call(() => request(`GET ${base}/{delivery_id}`, { ...params, delivery_id: delivery.id }));
           return toDelivery(detail as DeliveryDetail, delivery);
         },
+        // The newest attempt (the list is newest first); GitHub answers 202 and delivers it
+        // again, signed, under the same GUID.
         redeliver: async () => {
           await call(() => request(`POST ${base}/{delivery_id}/attempts`, { ...params, delivery_id: delivery.id }));
         },

@@ -18,12 +18,25 @@ export async function openListing(
     if (!settings.credential) throw new ReconcileError(source.name, 'set apiKey (a secret or restricted key; env:VAR allowed) to list events');
     return listStripeEvents(stripeClient(settings.credential, settings.apiUrl), since, call);
   }
-  if (!settings.credential) throw new ReconcileError(source.name, 'set apiToken (env:VAR allowed) to list the hook\'s deliveries');
-  if (!settings.hook) throw new ReconcileError(source.name, 'set hook: {"owner", "repo", "id"} or {"app": true}');
+  const { hook } = settings;
+  if (!hook) throw new ReconcileError(source.name, 'set hook: {"owner", "repo", "id"}, {"appId", "privateKey"} or {"app": true}');
+  if (!('appId' in hook) && !settings.credential) {
+    throw new ReconcileError(source.name, "set apiToken (env:VAR allowed) to list the hook's deliveries");
+  }
   // Octokit is ESM-only: loaded when needed (Node's require of ES modules), not at every start.
   const { Octokit } = (await import('@octokit/core')) as typeof import('@octokit/core');
-  const octokit = new Octokit({ auth: settings.credential, ...(settings.apiUrl ? { baseUrl: settings.apiUrl.replace(/\/$/, '') } : {}) });
+  const baseUrl = settings.apiUrl ? { baseUrl: settings.apiUrl.replace(/\/$/, '') } : {};
+  // As the App, auth-app signs a JWT (RS256, `iss` = appId, 10 minutes) for the /app/hook routes,
+  // renewed before it expires, so a long or scheduled run never holds a stale token.
+  const octokit =
+    'appId' in hook
+      ? new Octokit({
+          authStrategy: ((await import('@octokit/auth-app')) as typeof import('@octokit/auth-app')).createAppAuth,
+          auth: { appId: hook.appId, privateKey: hook.privateKey },
+          ...baseUrl,
+        })
+      : new Octokit({ auth: settings.credential, ...baseUrl });
   const request: GithubRequest = (route, parameters) =>
     octokit.request(route, parameters) as Promise<{ data: unknown; headers: Record<string, string | undefined> }>;
-  return listGithubDeliveries(request, settings.hook, since, call);
+  return listGithubDeliveries(request, hook, since, call);
 }

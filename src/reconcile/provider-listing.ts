@@ -14,6 +14,8 @@ export interface ListedEvent {
   load(): Promise<RecoveredDelivery>;
   /** Ask the provider to deliver it again (GitHub), instead of feeding it. */
   redeliver?(): Promise<void>;
+  /** The receiver answered an attempt of it with a 2xx (GitHub logs each attempt's status). */
+  readonly acknowledged?: boolean;
 }
 
 /** Pages of the events the provider's API lists since a time. */

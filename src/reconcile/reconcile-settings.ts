@@ -1,6 +1,15 @@
+import { createPrivateKey } from 'node:crypto';
 import type { RawConfig } from '../config/schema';
 
-export type HookSettings = { readonly owner: string; readonly repo: string; readonly id: number } | { readonly app: true };
+/**
+ * A repository hook; the GitHub App's hook with `apiToken` being a JWT the operator minted (it
+ * lasts 10 minutes: for a one-off CLI run); or the App's hook authenticated as the App, a fresh
+ * JWT signed with its private key for each run (@octokit/auth-app), which a schedule needs.
+ */
+export type HookSettings =
+  | { readonly owner: string; readonly repo: string; readonly id: number }
+  | { readonly app: true }
+  | { readonly appId: number; readonly privateKey: string };
 
 /** A source's provider API, resolved at load: what `hookflow reconcile` and its schedule use. */
 export interface ReconcileSettings {
@@ -43,20 +52,44 @@ export function resolveReconcileSettings(
     throw fail(apiToken !== undefined ? 'apiToken' : 'hook', 'a stripe source takes apiKey (and apiUrl), not a GitHub token or hook');
   }
   if (provider === 'github' && apiKey !== undefined) throw fail('apiKey', 'a github source takes apiToken and hook, not apiKey');
+  const asApp = hook !== undefined && 'appId' in hook;
+  if (asApp && apiToken !== undefined) {
+    throw fail('apiToken', "the App's hook with appId and privateKey authenticates as the App (a JWT per run); drop apiToken");
+  }
   const credentialField = provider === 'stripe' ? 'apiKey' : 'apiToken';
   const raw = provider === 'stripe' ? apiKey : apiToken;
   const credential = raw === undefined ? undefined : resolveSecret(raw, credentialField);
   if (reconcile?.every !== undefined) {
-    if (credential === undefined) throw fail(credentialField, `reconcile.every needs ${credentialField} to call the ${provider} API`);
+    if (credential === undefined && !asApp) throw fail(credentialField, `reconcile.every needs ${credentialField} to call the ${provider} API`);
     if (provider === 'github' && hook === undefined) throw fail('hook', 'reconcile.every needs the hook whose deliveries to list');
   }
   return {
     provider: provider as ReconcileSettings['provider'],
     ...(credential === undefined ? {} : { credential }),
     ...(apiUrl === undefined ? {} : { apiUrl }),
-    ...(hook === undefined ? {} : { hook }),
+    ...(hook === undefined ? {} : { hook: asApp ? appHook(hook, resolveSecret, fail) : hook }),
     ...(reconcile?.every === undefined ? {} : { everyMs: reconcile.every }),
     lookbackMs: reconcile?.lookback ?? 72 * 3_600_000,
     mode: reconcile?.mode ?? 'feed',
   };
+}
+
+/**
+ * The App's ID and private key (the PEM GitHub lets you download, PKCS#1 or PKCS#8; `env:VAR`
+ * allowed, with `\n` escapes as environment variables often carry them), parsed once here so a
+ * bad key names its field at start rather than failing every scheduled run.
+ */
+function appHook(
+  hook: { appId: number; privateKey: string },
+  resolveSecret: (value: string, field: string) => string,
+  fail: Fail,
+): HookSettings {
+  const privateKey = resolveSecret(hook.privateKey, 'hook.privateKey').replace(/\\n/g, '\n');
+  try {
+    const key = createPrivateKey(privateKey);
+    if (key.asymmetricKeyType !== 'rsa') throw new Error(`a ${key.asymmetricKeyType} key`);
+  } catch (error) {
+    throw fail('hook.privateKey', `not the App's RSA private key in PEM form (${(error as Error).message})`);
+  }
+  return { appId: hook.appId, privateKey };
 }

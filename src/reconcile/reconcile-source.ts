@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Collection } from 'mongodb';
 import type { HookflowConfig, SourceConfig } from '../config/load-config';
 import type { Logger } from '../logging/logger';
+import { eventIdProblem } from '../receiver/build-event';
 import { planEvent } from '../receiver/plan-event';
 import type { BodyStore } from '../store/body-store';
 import type { EventDocument } from '../store/documents';
@@ -10,6 +11,7 @@ import { startProcessing } from '../temporal/start-processing';
 import { openListing } from './open-listing';
 import type { ListedEvent } from './provider-listing';
 import { ReconcileError } from './reconcile-error';
+import type { ReconcileSettings } from './reconcile-settings';
 import type { ReconcileOutcome, ReconcileReport } from './reconcile-report';
 import { recoveredAcceptance } from './recovered-acceptance';
 import { apiErrorStatus } from './with-api-retries';
@@ -70,7 +72,22 @@ export async function reconcileSource(deps: ReconcileDeps, sourceName: string, o
       const stored = await storedIds(deps.events, sourceName, page);
       for (const listed of page) {
         if (options.signal?.aborted) throw options.signal.reason;
+        // An ID the receiver would refuse (400) is refused here too, dry run or not: nothing
+        // could start or record it, and the operator should see it rather than a "missing" event.
+        const problem = eventIdProblem(listed.eventId);
+        if (problem) {
+          failed++;
+          if (failures.length < LISTED_FAILURES) failures.push({ eventId: listed.eventId, error: problem });
+          log.warn({ eventId: listed.eventId, reason: problem }, 'the provider lists an event whose ID cannot name a workflow; not started');
+          continue;
+        }
         if (stored.has(`${sourceName}:${listed.eventId}`)) {
+          alreadyStored++;
+          continue;
+        }
+        // Redeliver mode asks again only for deliveries no attempt of which was acknowledged: a
+        // 2xx from the receiver means Temporal has the event (or it needed no workflow).
+        if (settings.mode === 'redeliver' && listed.redeliver && listed.acknowledged) {
           alreadyStored++;
           continue;
         }
@@ -90,7 +107,7 @@ export async function reconcileSource(deps: ReconcileDeps, sourceName: string, o
       }
     }
   } catch (error) {
-    throw explain(error, sourceName, settings.provider);
+    throw explain(error, sourceName, settings);
   }
   const report: ReconcileReport = {
     source: sourceName,
@@ -117,8 +134,9 @@ export async function reconcileSource(deps: ReconcileDeps, sourceName: string, o
 
 /** Which of a page's events have a record here: one find by `_id: {$in}`. */
 async function storedIds(events: Collection<EventDocument>, source: string, page: readonly ListedEvent[]): Promise<Set<string>> {
-  if (page.length === 0) return new Set();
-  const ids = page.map((listed) => `${source}:${listed.eventId}`);
+  // Only IDs that could have been stored: FerretDB over PostgreSQL refuses a U+0000 even in a filter.
+  const ids = page.filter((listed) => eventIdProblem(listed.eventId) === undefined).map((listed) => `${source}:${listed.eventId}`);
+  if (ids.length === 0) return new Set();
   const docs = await events.find({ _id: { $in: ids } }, { projection: { _id: 1 } }).toArray();
   return new Set(docs.map((doc) => doc._id));
 }
@@ -153,13 +171,14 @@ async function recover(
 }
 
 /** A refused key is the operator's to fix: say so, naming the source. */
-function explain(error: unknown, source: string, provider: string): unknown {
+function explain(error: unknown, source: string, settings: ReconcileSettings): unknown {
   const { status } = apiErrorStatus(error);
-  const field = provider === 'stripe' ? 'apiKey' : 'apiToken';
+  const { provider, hook } = settings;
+  const field = provider === 'stripe' ? 'apiKey' : hook && 'appId' in hook ? "the App's JWT (hook.appId, hook.privateKey)" : 'apiToken';
   if (status === 401) return new ReconcileError(source, `the ${provider} API refused ${field} (401): ${(error as Error).message}`);
   if (status === 403) return new ReconcileError(source, `${field} may not read this (403): ${(error as Error).message}`);
   if (status === 404 && provider === 'github') {
-    return new ReconcileError(source, `no such hook, or apiToken cannot see it (404): ${(error as Error).message}`);
+    return new ReconcileError(source, `no such hook, or ${field} cannot see it (404): ${(error as Error).message}`);
   }
   return error;
 }

@@ -1,5 +1,7 @@
+import type { KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { jwtVerify } from 'jose';
 
 /** A Stripe event object as `GET /v1/events` lists it (and as a webhook body carries it). */
 export interface StripeEvent {
@@ -30,12 +32,27 @@ export interface GithubDelivery {
 export interface ProviderApiServer {
   readonly url: string;
   readonly stripeEvents: StripeEvent[];
+  /** The repository hook `o/r` #7 (`/repos/o/r/hooks/7/deliveries`, the token). */
   readonly githubDeliveries: GithubDelivery[];
+  /** The GitHub App's hook (`/app/hook/deliveries`, a JWT the App signed). */
+  readonly appDeliveries: GithubDelivery[];
   /** Every request, as `METHOD path?query`. */
   readonly requests: string[];
-  /** Answer the next N Stripe list calls 429 with `Retry-After: 1`. */
-  rateLimitNext(n: number): void;
+  /** Answer the next N list calls of that API 429 with `Retry-After: 1`. */
+  rateLimitNext(n: number, api?: 'stripe' | 'github'): void;
+  /**
+   * What GitHub does after answering `POST .../attempts` 202: deliver the request again, signed,
+   * to the hook's URL. Resolves to the receiver's status, logged as a new attempt (same GUID).
+   */
+  redeliver?: (delivery: GithubDelivery) => Promise<number>;
   close(): Promise<void>;
+}
+
+export interface ProviderApiServerOptions {
+  readonly stripeKey: string;
+  readonly githubToken: string;
+  /** The GitHub App whose JWTs (RS256, `iss` its ID, at most 10 minutes) the App's hook takes. */
+  readonly app?: { readonly id: number; readonly publicKey: KeyObject };
 }
 
 const STRIPE_PAGE = 2;
@@ -47,13 +64,41 @@ const GITHUB_PAGE = 2;
  * first, Bearer key) and GitHub's hook deliveries (list paged by `cursor` in the Link header,
  * newest first; get one with its request; `POST .../attempts`). Pages are small so paging is used.
  */
-export async function startProviderApiServer({ stripeKey, githubToken }: { stripeKey: string; githubToken: string }): Promise<ProviderApiServer> {
+export async function startProviderApiServer({ stripeKey, githubToken, app }: ProviderApiServerOptions): Promise<ProviderApiServer> {
   const stripeEvents: StripeEvent[] = [];
   const githubDeliveries: GithubDelivery[] = [];
+  const appDeliveries: GithubDelivery[] = [];
   const requests: string[] = [];
-  let rateLimited = 0;
+  const rateLimited = { stripe: 0, github: 0 };
+  let nextDeliveryId = 900_000;
 
-  const server = http.createServer((req, res) => {
+  /** GitHub's App authentication: `Bearer <JWT>` signed RS256 by the App's key, iss = App ID, exp ≤ iat + 10 min. */
+  async function isAppJwt(auth: string): Promise<boolean> {
+    const token = /^bearer (.+)$/i.exec(auth)?.[1];
+    if (!app || !token) return false;
+    try {
+      const { payload } = await jwtVerify(token, app.publicKey, { algorithms: ['RS256'] });
+      return String(payload.iss) === String(app.id) && payload.exp !== undefined && payload.iat !== undefined && payload.exp - payload.iat <= 600 + 60;
+    } catch {
+      return false;
+    }
+  }
+
+  const api: ProviderApiServer = {
+    get url() {
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    },
+    stripeEvents,
+    githubDeliveries,
+    appDeliveries,
+    requests,
+    rateLimitNext: (n, which = 'stripe') => {
+      rateLimited[which] = n;
+    },
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+
+  const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -66,8 +111,8 @@ export async function startProviderApiServer({ stripeKey, githubToken }: { strip
       if (auth !== `Bearer ${stripeKey}`) {
         return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided: sk_test_****' } });
       }
-      if (rateLimited > 0) {
-        rateLimited--;
+      if (rateLimited.stripe > 0) {
+        rateLimited.stripe--;
         return send(429, { error: { type: 'rate_limit_error', message: 'Too many requests' } }, { 'retry-after': '1' });
       }
       const gte = Number(url.searchParams.get('created[gte]') ?? 0);
@@ -79,31 +124,51 @@ export async function startProviderApiServer({ stripeKey, githubToken }: { strip
       return send(200, { object: 'list', url: '/v1/events', has_more: start + limit < newestFirst.length, data });
     }
 
-    const hook = /^\/repos\/o\/r\/hooks\/7\/deliveries(?:\/(\d+))?(\/attempts)?$/.exec(url.pathname);
+    const repoHook = /^(\/repos\/o\/r\/hooks\/7\/deliveries)(?:\/(\d+))?(\/attempts)?$/.exec(url.pathname);
+    const appHook = /^(\/app\/hook\/deliveries)(?:\/(\d+))?(\/attempts)?$/.exec(url.pathname);
+    const hook = repoHook ?? appHook;
     if (hook) {
-      if (auth !== `token ${githubToken}`) {
-        return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/rest' });
+      const authorized = repoHook ? auth === `token ${githubToken}` : await isAppJwt(auth);
+      if (!authorized) {
+        return send(401, {
+          message: repoHook ? 'Bad credentials' : 'A JSON web token could not be decoded',
+          documentation_url: 'https://docs.github.com/rest',
+        });
       }
-      const [, id, attempts] = hook;
+      const deliveries = repoHook ? githubDeliveries : appDeliveries;
+      const [, base, id, attempts] = hook;
       if (!id && req.method === 'GET') {
-        const newestFirst = [...githubDeliveries].sort((a, b) => Date.parse(b.delivered_at) - Date.parse(a.delivered_at));
+        if (rateLimited.github > 0) {
+          rateLimited.github--;
+          return send(429, { message: 'You have exceeded a secondary rate limit.' }, { 'retry-after': '1' });
+        }
+        const newestFirst = [...deliveries].sort((a, b) => Date.parse(b.delivered_at) - Date.parse(a.delivered_at));
         const cursor = Number(url.searchParams.get('cursor') ?? 0);
         const page = newestFirst.slice(cursor, cursor + GITHUB_PAGE);
         const next = cursor + GITHUB_PAGE < newestFirst.length ? cursor + GITHUB_PAGE : undefined;
-        const address = server.address() as AddressInfo;
-        const link =
-          next === undefined
-            ? undefined
-            : `<http://127.0.0.1:${address.port}/repos/o/r/hooks/7/deliveries?per_page=${GITHUB_PAGE}&cursor=${next}>; rel="next"`;
+        const link = next === undefined ? undefined : `<${api.url}${base}?per_page=${GITHUB_PAGE}&cursor=${next}>; rel="next"`;
         return send(
           200,
           page.map(({ payload: _payload, ...summary }) => summary),
           link ? { link } : {},
         );
       }
-      const delivery = githubDeliveries.find((d) => d.id === Number(id));
+      const delivery = deliveries.find((d) => d.id === Number(id));
       if (!delivery) return send(404, { message: 'Not Found' });
-      if (attempts && req.method === 'POST') return send(202, {});
+      if (attempts && req.method === 'POST') {
+        send(202, {});
+        // GitHub redelivers after answering, and logs the attempt under a new ID, same GUID.
+        const status_code = await (api.redeliver?.(delivery) ?? Promise.resolve(503));
+        deliveries.push({
+          ...delivery,
+          id: nextDeliveryId++,
+          delivered_at: new Date().toISOString(),
+          redelivery: true,
+          status_code,
+          status: status_code < 300 ? 'OK' : 'failed',
+        });
+        return;
+      }
       if (!attempts && req.method === 'GET') {
         const { payload, ...summary } = delivery;
         return send(200, {
@@ -128,15 +193,5 @@ export async function startProviderApiServer({ stripeKey, githubToken }: { strip
     send(404, { message: `no route for ${req.method} ${url.pathname}` });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stripeEvents,
-    githubDeliveries,
-    requests,
-    rateLimitNext: (n) => {
-      rateLimited = n;
-    },
-    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
-  };
+  return api;
 }

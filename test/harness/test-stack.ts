@@ -15,6 +15,7 @@ import { createBodyStore } from '../../src/store/body-store';
 import { createNonceStore } from '../../src/store/nonce-store';
 import { ensureIndexes, openStore, type Store } from '../../src/store/open-store';
 import { createWorker } from '../../src/worker/create-worker';
+import type { MaintenanceDeps } from '../../activities/create-maintenance-activities';
 import { testEnv } from './test-env';
 
 // SDK logs only at ERROR: tests fail activities on purpose, and each failure logs a WARN.
@@ -49,6 +50,8 @@ export interface TestStackOptions {
   readonly workerMetrics?: ActivityMetrics;
   /** The worker's `worker.maxConcurrentActions`. */
   readonly maxConcurrentActions?: number;
+  /** Runs the worker's scheduled reconciliations (`hookflow worker` passes reconcileSource). */
+  readonly reconcile?: MaintenanceDeps['reconcile'];
 }
 
 export interface PostResult {
@@ -179,6 +182,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         workflowBundle: { codePath: testEnv('bundlePath') },
         ...(options.workerMetrics ? { metrics: options.workerMetrics } : {}),
         ...(options.maxConcurrentActions ? { maxConcurrentActions: options.maxConcurrentActions } : {}),
+        ...(options.reconcile ? { reconcile: options.reconcile } : {}),
       });
       running = worker.run();
     },

@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -77,6 +78,42 @@ describe('retention, namespace retention and reconcile config', () => {
       apiUrl: 'http://127.0.0.1:9999',
       hook: { owner: 'o', repo: 'r', id: 7 },
       lookbackMs: 259_200_000,
+    });
+  });
+
+  describe("a github App's hook, authenticated as the App", () => {
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }).privateKey;
+
+    test('takes appId and privateKey (env:VAR, with \\n escapes) and may be scheduled without apiToken', () => {
+      process.env.TEST_APP_PEM = pem.replace(/\n/g, '\\n');
+      try {
+        const config = resolveConfig(
+          { sources: { github: { ...github, hook: { appId: 42, privateKey: 'env:TEST_APP_PEM' }, reconcile: { every: '1h', mode: 'redeliver' } } } },
+          at,
+        );
+        expect(config.sources.get('github')!.reconcile).toEqual({
+          provider: 'github',
+          hook: { appId: 42, privateKey: pem },
+          everyMs: 3_600_000,
+          lookbackMs: 259_200_000,
+          mode: 'redeliver',
+        });
+      } finally {
+        delete process.env.TEST_APP_PEM;
+      }
+    });
+
+    test.each([
+      [{ appId: 42, privateKey: 'not a key' }, 'sources.github.hook.privateKey: not the App\'s RSA private key in PEM form'],
+      [{ appId: 0, privateKey: 'x' }, 'sources.github.hook'],
+    ])('refuses the hook %j, naming the field', (hook, message) => {
+      expect(configError({ sources: { github: { ...github, hook } } })).toContain(message);
+    });
+
+    test('refuses apiToken beside it, naming the field', () => {
+      expect(configError({ sources: { github: { ...github, apiToken: 't', hook: { appId: 42, privateKey: pem } } } })).toContain(
+        'sources.github.apiToken: the App\'s hook with appId and privateKey authenticates as the App',
+      );
     });
   });
 
