@@ -3,3 +3,4 @@ export { processWebhook, type ProcessWebhookResult } from './process-webhook';
 export { sequenceEvents, type SequenceEventsInput } from './sequence-events';
 export { purgeEvents, type PurgeEventsResult } from './purge-events';
 export { reconcileEvents } from './reconcile-events';
+export { destinationPermits } from '../src/limits/destination-permits';

@@ -15,6 +15,8 @@ import {
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
 import { controlKey, RESUME_SIGNAL } from '../src/controls/control-document';
 import { actionErrorText } from '../src/errors/action-error-text';
+import { limitedTaskQueue } from '../src/limits/limited-task-queue';
+import { permitGate } from '../src/limits/permit-gate';
 import { actionEvent } from '../src/types/action-event';
 import type { TransformOutput } from '../src/transforms/transform-types';
 import type { ActionPlan, ProcessWebhookInput } from '../src/types/webhook-event';
@@ -35,9 +37,13 @@ const bookkeeping = proxyLocalActivities<Activities>({
  * Each action gets the retry policy and timeouts its route asked for, and its name as the
  * activity ID, so the Temporal UI and a describe's pending activities say which action it is.
  */
-function actionActivities({ name, retry }: ActionPlan) {
+function actionActivities(action: ActionPlan) {
+  const { name, retry } = action;
+  // A limited destination's forwards go to its own task queue (issue #13, src/limits/).
+  const taskQueue = limitedTaskQueue(action, workflowInfo().taskQueue);
   return proxyActivities<Activities>({
     activityId: name,
+    ...(taskQueue ? { taskQueue } : {}),
     startToCloseTimeout: retry.startToCloseMs,
     scheduleToCloseTimeout: retry.scheduleToCloseMs,
     heartbeatTimeout: retry.heartbeatTimeoutMs,
@@ -91,6 +97,8 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   const { workflowId } = event;
   const resumed = new Set<string>();
   setHandler(resumeSignal, (key: string) => void resumed.add(key));
+  // A destination's maxConcurrency: a forward runs only while holding one of its permits.
+  const withPermit = permitGate();
   const { status, paused = [] } = await bookkeeping.recordEvent(input, workflowInfo().runStartTime.getTime());
   if (status !== 'processing') return { status, results: {} };
   // Paused destinations and sources hold durably (issue #13): no attempt is made and no timeout
@@ -150,7 +158,7 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>
       whenDue(action)
-        .then(() => actionActivities(action).runAction({ event: forActions, action, ...(action.transform ? { transformed: transformed[action.transform] } : {}) }))
+        .then(() => withPermit(action, () => actionActivities(action).runAction({ event: forActions, action, ...(action.transform ? { transformed: transformed[action.transform] } : {}) })))
         .then(
           ({ result, attempt }) => {
             results[action.name] = result;

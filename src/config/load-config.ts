@@ -8,6 +8,8 @@ import { ConfigError } from './config-error';
 import { env, secretFromEnv } from './env';
 import { checkStandardWebhookSecret } from '../forward/standard-webhook-signature';
 import { resolveReconcileSettings, type ReconcileSettings } from '../reconcile/reconcile-settings';
+import { destinationLimits } from '../limits/destination-limits';
+import type { DestinationLimits } from '../types/webhook-event';
 import {
   COMMON_SOURCE_KEYS,
   configSchema,
@@ -37,6 +39,8 @@ export interface DestinationConfig {
   readonly secrets: readonly string[];
   readonly timeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Absent: forwards as fast as the workers go (src/limits/). */
+  readonly limits?: DestinationLimits;
 }
 
 export interface HookflowConfig {
@@ -174,7 +178,8 @@ function resolveDestination(name: string, destination: DestinationSettings): Des
       return [header.toLowerCase(), value];
     }),
   );
-  return { name, url: destination.url, secrets, timeoutMs: destination.timeoutMs, headers };
+  const limits = destinationLimits(destination);
+  return { name, url: destination.url, secrets, timeoutMs: destination.timeoutMs, headers, ...(limits ? { limits } : {}) };
 }
 
 function resolveSource(name: string, source: RawConfig['sources'][string], raw: RawConfig): SourceConfig {

@@ -138,6 +138,14 @@ const destinationSchema = z
     timeoutMs: z.number().int().positive().default(10_000),
     /** Extra request headers (an `Authorization` for the internal service, say); values may be `env:VAR`. */
     headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name'), z.string()).default({}),
+    /**
+     * Forwards started per second across every worker together: Temporal's matching service
+     * enforces it on the destination's own task queue (src/limits/). A throttled forward waits
+     * there, unattempted.
+     */
+    rateLimit: z.object({ perSecond: z.number().positive().max(10_000) }).strict().optional(),
+    /** Forwards in flight at once across every worker together: permits from one workflow per destination (src/limits/). */
+    maxConcurrency: z.number().int().min(1).max(1_000).optional(),
   })
   .strict();
 

@@ -78,6 +78,7 @@ export function resolvePlan(
           timeoutMs: destination.timeoutMs,
           retry,
           ...transform,
+          ...(destination.limits ? { limits: destination.limits } : {}),
         });
       }
     }

@@ -89,6 +89,16 @@ export interface ForwardActionPlan {
   readonly transform?: string;
   /** The route's `delayMs`. */
   readonly delayMs?: number;
+  /** The destination's limits then in force: the forward runs on its own task queue, under a permit (src/limits/). */
+  readonly limits?: DestinationLimits;
+}
+
+/** A destination's throughput limits, each across every worker together (src/limits/). */
+export interface DestinationLimits {
+  /** Forwards started per second (Temporal's task queue rate limit). */
+  readonly perSecond?: number;
+  /** Forwards in flight at once (permits from the destination's permits workflow). */
+  readonly maxConcurrency?: number;
 }
 
 export type ActionPlan = HandlerActionPlan | ForwardActionPlan;

@@ -1,3 +1,4 @@
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
 import { createMaintenanceActivities, type MaintenanceDeps } from '../../activities/create-maintenance-activities';
@@ -6,6 +7,8 @@ import type { Handlers } from '../handlers/types';
 import type { Transforms } from '../transforms/transform-types';
 import type { ActivityMetrics } from '../metrics/activity-metrics';
 import { createBodyStore } from '../store/body-store';
+import { createLimitActivities } from '../limits/create-limit-activities';
+import { createDestinationWorkers, withDestinationWorkers } from '../limits/destination-workers';
 import type { Store } from '../store/open-store';
 
 export interface WorkerDeps {
@@ -28,7 +31,7 @@ export interface WorkerDeps {
 }
 
 /** A worker for hookflow's task queue: the workflow bundle plus activities over real dependencies. */
-export function createWorker({
+export async function createWorker({
   connection,
   namespace,
   taskQueue,
@@ -41,19 +44,24 @@ export function createWorker({
   reconcile,
   maxConcurrentActions = 200,
 }: WorkerDeps): Promise<Worker> {
-  return Worker.create({
+  const activities = {
+    ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, destinations, metrics }),
+    // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
+    ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
+    // Permits for destinations' maxConcurrency (src/limits/): the SDK's client runs on this connection.
+    ...createLimitActivities({ client: new Client({ connection, namespace }) }),
+  };
+  const main = await Worker.create({
     connection,
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
-    activities: {
-      ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, destinations, metrics }),
-      // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
-      ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
-    },
+    activities,
     // Actions are bound by I/O (handlers, forwards): many run at once, up to worker.maxConcurrentActions.
     maxConcurrentActivityTaskExecutions: maxConcurrentActions,
     // Let running activities finish on SIGTERM before the worker exits.
     shutdownGraceTime: '30 seconds',
   });
+  // Limited destinations' forwards run from their own task queues (issue #13, src/limits/).
+  return withDestinationWorkers(main, await createDestinationWorkers({ connection, namespace, taskQueue, destinations, activities, maxConcurrentActions }));
 }

@@ -82,7 +82,7 @@ describe('retention, namespace retention and reconcile config', () => {
   });
 
   describe("a github App's hook, authenticated as the App", () => {
-    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }).privateKey;
+    const pem = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
 
     test('takes appId and privateKey (env:VAR, with \\n escapes) and may be scheduled without apiToken', () => {
       process.env.TEST_APP_PEM = pem.replace(/\n/g, '\\n');

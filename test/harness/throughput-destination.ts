@@ -1,0 +1,87 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+
+export interface Arrival {
+  /** The Standard Webhooks `webhook-id`: `<workflowId>/<action name>`, one per forward. */
+  readonly id: string;
+  /** Date.now() when the request arrived. */
+  readonly at: number;
+  /** Requests in flight at that moment, this one included. */
+  readonly inFlight: number;
+  readonly verified: boolean;
+}
+
+export interface ThroughputDestination {
+  readonly url: string;
+  readonly arrivals: Arrival[];
+  /** The most requests that were in flight at once. */
+  maxInFlight(): number;
+  close(): Promise<void>;
+}
+
+/**
+ * A user's downstream that measures what it receives: the arrival time of every request and how
+ * many were in flight at once. Each answer comes `answerAfterMs` after the request, so requests
+ * overlap as they would at a real service. Signatures are verified with the official
+ * `standardwebhooks` library.
+ */
+export async function startThroughputDestination(secret: string, answerAfterMs: number): Promise<ThroughputDestination> {
+  const verifier = new Webhook(secret);
+  const arrivals: Arrival[] = [];
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let most = 0;
+  const server: Server = createServer((req, res) => {
+    inFlight++;
+    most = Math.max(most, inFlight);
+    const at = Date.now();
+    const seen = inFlight;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      let verified = false;
+      try {
+        verifier.verify(body, req.headers as Record<string, string>);
+        verified = true;
+      } catch {
+        verified = false;
+      }
+      arrivals.push({ id: String(req.headers['webhook-id']), at, inFlight: seen, verified });
+      setTimeout(() => {
+        // Counted down when the answer is sent: a forward is in flight until it has its answer.
+        inFlight--;
+        if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+      }, answerAfterMs);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    maxInFlight: () => most,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The most arrivals within any window of `windowMs` (each window starting at an arrival). */
+export function busiestWindow(arrivals: readonly Arrival[], windowMs: number): number {
+  const times = arrivals.map((a) => a.at).sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end] - times[start] >= windowMs) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
