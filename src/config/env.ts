@@ -16,7 +16,7 @@ export const ENV_VARS = {
   HOOKFLOW_HANDLERS: 'path of the handlers module the worker loads (overrides handlers)',
   HOOKFLOW_LOG_LEVEL: 'log level: trace, debug, info, warn, error (default info)',
   HOOKFLOW_DATA_DIR: 'where `hookflow start` keeps Temporal and MongoDB data (default .hookflow)',
-  HOOKFLOW_TOOL_CACHE: 'where `hookflow start` and the tests install the temporal CLI and FerretDB (default .hookflow/tools)',
+  HOOKFLOW_TOOL_CACHE: 'where `hookflow start` and the tests install the temporal CLI and FerretDB (default .hookflow/tools in a checkout, ~/.cache/hookflow/tools for an installed package)',
   HOOKFLOW_TEMPORAL_PORT: 'gRPC port of the embedded Temporal dev server (default 7233)',
   HOOKFLOW_TEMPORAL_UI_PORT: 'port of the embedded Temporal UI (default 8233)',
   HOOKFLOW_MONGO_PORT: 'port of the embedded MongoDB-protocol server (default 27017)',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { durationProblem, parseDuration } from './duration';
 import { routeFilterSchema } from '../filters/filter-schema';
+import { alertsSchema } from '../alerts/alerts-schema';
+import { circuitBreakerSchema } from '../breaker/breaker-schema';
 
 /** MongoDB refuses documents over 16 MiB, and a body is stored whole in one. */
 const MAX_BODY_BYTES = 16_000_000;
@@ -138,6 +140,8 @@ const destinationSchema = z
     timeoutMs: z.number().int().positive().default(10_000),
     /** Extra request headers (an `Authorization` for the internal service, say); values may be `env:VAR`. */
     headers: z.record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'not a valid header name'), z.string()).default({}),
+    /** Pause itself after this many failed attempts in a row (src/breaker/); resume by probe or operator. */
+    circuitBreaker: circuitBreakerSchema.optional(),
     /**
      * Forwards started per second across every worker together: Temporal's matching service
      * enforces it on the destination's own task queue (src/limits/). A throttled forward waits
@@ -263,6 +267,8 @@ export const configSchema = z
       z.object(commonSourceFields).passthrough(),
     ),
     routes: z.array(routeSchema).default([]),
+    /** Alert rules and where they notify (src/alerts/). */
+    alerts: alertsSchema.prefault({}),
     /**
      * What is kept of each event, and for how long (src/retention/): after `days` its payload,
      * raw body, claim-checked body and headers are purged; the small record (ID, source, type,

@@ -7,6 +7,7 @@ import type { Handlers } from '../handlers/types';
 import type { Transforms } from '../transforms/transform-types';
 import type { ActivityMetrics } from '../metrics/activity-metrics';
 import { createBodyStore } from '../store/body-store';
+import { workflowCodeOptions } from './workflow-code';
 import { createLimitActivities } from '../limits/create-limit-activities';
 import { createDestinationWorkers, withDestinationWorkers } from '../limits/destination-workers';
 import type { Store } from '../store/open-store';
@@ -20,7 +21,7 @@ export interface WorkerDeps {
   /** The handlers module's `transforms`, which routes name. */
   readonly transforms?: Transforms;
   readonly destinations: ReadonlyMap<string, DestinationConfig>;
-  /** A prebuilt workflow bundle (tests build one per run); otherwise workflows/ is bundled at start. */
+  /** A prebuilt workflow bundle (tests build one per run); otherwise the package's own (workflow-code.ts). */
   readonly workflowBundle?: WorkerOptions['workflowBundle'];
   /** Told of each finished event and action attempt (the worker's /metrics). */
   readonly metrics?: ActivityMetrics;
@@ -55,7 +56,8 @@ export async function createWorker({
     connection,
     namespace,
     taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../workflows') }),
+    // A bundle given (HOOKFLOW_WORKFLOW_BUNDLE, the tests'), else the package's prebuilt one, else the sources.
+    ...(workflowBundle ? { workflowBundle } : workflowCodeOptions()),
     activities,
     // Actions are bound by I/O (handlers, forwards): many run at once, up to worker.maxConcurrentActions.
     maxConcurrentActivityTaskExecutions: maxConcurrentActions,

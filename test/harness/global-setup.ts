@@ -1,11 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../../src/stack/free-port';
 import { makeStackDir } from '../../src/stack/paths';
 import { startMongoServer } from '../../src/stack/mongo-server';
 import { startTemporalServer } from '../../src/stack/temporal-server';
+import { bundleWorkflows } from '../../src/worker/bundle-workflows';
 import { TEST_ENV, type TestStackHandle } from './test-env';
 
 /**
@@ -27,12 +27,10 @@ export default async function globalSetup(): Promise<void> {
     }),
     startMongoServer({ port: mongoPort, dataDir: path.join(dir, 'mongo'), logFile: path.join(dir, 'mongo.log'), log }),
   ]);
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn: log, error: log, log() {} } as never,
-  });
+  // The same bundling (workflows and interceptor modules) as `npm run build`'s.
+  const bundle = await bundleWorkflows({ trace() {}, debug() {}, info() {}, warn: log, error: log, log() {} } as never);
   const bundlePath = path.join(dir, 'workflow-bundle.js');
-  writeFileSync(bundlePath, bundle.code);
+  writeFileSync(bundlePath, bundle);
 
   process.env[TEST_ENV.temporalAddress] = temporal.address;
   process.env[TEST_ENV.mongoUri] = mongo.uri;
