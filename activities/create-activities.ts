@@ -1,5 +1,6 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import { Binary, type Collection } from 'mongodb';
+import type { AlertFeed } from '../src/alerts/worker-alert-feed';
 import type { DestinationConfig } from '../src/config/load-config';
 import { controlKey, type ControlDocument } from '../src/controls/control-document';
 import { pausedKeys } from '../src/controls/paused-keys';
@@ -32,6 +33,8 @@ export interface ActivityDeps {
   readonly fetch?: typeof fetch;
   /** Told of each final status and action attempt this worker writes (its /metrics). */
   readonly metrics?: ActivityMetrics;
+  /** Told of forward attempts and failed events, for circuit breakers and alerts (src/alerts/). */
+  readonly alertFeed?: AlertFeed;
 }
 
 export interface RecordedEvent {
@@ -102,7 +105,7 @@ export interface FailureDetails {
  * An event costs two writes on the default path (one action): recordEvent and its outcome,
  * both from the workflow; one more per further action of a fan-out; and no read.
  */
-export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics }: ActivityDeps) {
+export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics, alertFeed }: ActivityDeps) {
   return {
     /**
      * First step of every run (a local activity: no extra round trip through Temporal): the event
@@ -273,6 +276,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
           (await (action.kind === 'handler' ? runHandler(action.handler, event, context) : runForward(action, event, context, transformed))) ??
           null;
         outcome = 'succeeded';
+        if (action.kind === 'forward') await reportAttempt(action.destination, { ok: true, at: Date.now() });
         return { result, attempt };
       } catch (error) {
         // A cancelled activity must end with the CancelledFailure for Temporal to see it as such.
@@ -281,6 +285,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
         const failure = cancelled
           ? new CancelledFailure((ctx.cancellationSignal.reason as Error | undefined)?.message ?? 'CANCELLED', [{ attempt } satisfies FailureDetails])
           : toFailure(error, attempt);
+        if (action.kind === 'forward' && !cancelled) await reportAttempt(action.destination, { ok: false, at: Date.now(), error: failure.message.slice(0, 300) });
         outcome = failedAttemptOutcome({
           cancelled,
           nonRetryable: isPermanent(failure),
@@ -365,8 +370,20 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
         { $set: set, $max: { attempts }, ...(Object.keys(unsetFields).length > 0 ? { $unset: unsetFields } : {}) },
       );
       if (outcome) metrics?.eventFinished(outcome.status);
+      // After the write, and retried with it: a failed event always reaches its alert rules.
+      if (outcome?.status === 'failed') await alertFeed?.eventFailed(Context.current().client, workflowId, outcome.error);
     },
   };
+
+  /**
+   * A forward attempt's outcome, for its destination's breaker and alert rules. Never fails the
+   * attempt: a delivery must not wait on, or fail with, the watching of it.
+   */
+  async function reportAttempt(destination: string, attempt: { ok: boolean; at: number; error?: string }): Promise<void> {
+    if (!alertFeed) return;
+    const ctx = Context.current();
+    await alertFeed.forwardAttempt(ctx.client, destination, attempt).catch((error: unknown) => ctx.log.warn('could not report a forward attempt to its breaker and alerts', { destination, error: thrownMessage(error) }));
+  }
 
   async function keptRecords(workflowId: string, names: readonly string[]): Promise<Record<string, ActionRecord>> {
     const doc = await events.findOne({ _id: workflowId }, { projection: { actions: 1 } });

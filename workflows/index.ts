@@ -4,3 +4,6 @@ export { sequenceEvents, type SequenceEventsInput } from './sequence-events';
 export { purgeEvents, type PurgeEventsResult } from './purge-events';
 export { reconcileEvents } from './reconcile-events';
 export { destinationPermits } from '../src/limits/destination-permits';
+export { alertCondition } from './alert-condition';
+export { destinationBreaker } from './destination-breaker';
+export { checkBacklog } from './check-backlog';

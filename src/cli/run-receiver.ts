@@ -1,4 +1,5 @@
 import { startAdminServer } from '../admin/start-admin-server';
+import { startSignatureAlertFeed } from '../alerts/signature-alert-feed';
 import { env } from '../config/env';
 import { loadConfig } from '../config/load-config';
 import { stackServerChecks } from '../health/stack-server-checks';
@@ -42,6 +43,8 @@ export async function runReceiver(): Promise<number> {
     { url: receiver.url, sources: [...config.sources.keys()], temporal: config.temporal.address },
     'receiver listening',
   );
+  // signatures.failing: the 401s this receiver counted, reported every few seconds (src/alerts/).
+  const signatureAlerts = startSignatureAlertFeed({ counter: metrics.signatureFailures, client: temporal, taskQueue: config.temporal.taskQueue, rules: config.alerts.rules, logger });
   // The admin API, on its own address, only when a token is configured. If it cannot listen,
   // stop the receiver too, so the process exits with the error instead of running half-way.
   const admin = config.admin.token
@@ -64,6 +67,7 @@ export async function runReceiver(): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   await receiver.close();
+  await signatureAlerts.stop().catch((error: unknown) => logger.warn({ err: error }, 'could not report the last signature failures'));
   await admin?.close();
   clearInterval(purge);
   await temporal.connection.close();

@@ -13,6 +13,7 @@ import { createReconciledCounter } from '../metrics/reconciled-events-counter';
 import { reconcileSource } from '../reconcile/reconcile-source';
 import { createBodyStore } from '../store/body-store';
 import { ensureSchedules } from '../temporal/ensure-schedules';
+import { ensureAlertSchedules } from '../alerts/ensure-alert-schedules';
 import { freePort } from '../stack/free-port';
 import { waitUntil } from '../stack/wait-until';
 import { ensureIndexes, openStore } from '../store/open-store';
@@ -83,6 +84,7 @@ export async function runWorker(): Promise<number> {
           handlers,
           transforms,
           destinations: config.destinations,
+          alerts: config.alerts,
           metrics,
           maxConcurrentActions: config.worker.maxConcurrentActions,
           ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
@@ -98,6 +100,11 @@ export async function runWorker(): Promise<number> {
         await ensureSchedules(temporalClient, config).then(
           (ids) => logger.info({ schedules: ids }, 'schedules in force'),
           (error: unknown) => logger.error({ err: error }, 'could not create or update the purge and reconcile schedules'),
+        );
+        // backlog.high rules read the backlog on a Schedule of their own (src/alerts/).
+        await ensureAlertSchedules(temporalClient, taskQueue, config.alerts.rules).then(
+          (ids) => ids.length > 0 && logger.info({ schedules: ids }, 'alert checks in force'),
+          (error: unknown) => logger.error({ err: error }, 'could not create or update the alert check schedules'),
         );
         logger.info({ taskQueue, handlers: Object.keys(handlers), pid: process.pid, url: server.url }, 'worker polling');
         await worker.run(); // returns after SIGINT/SIGTERM once running tasks are done

@@ -8,6 +8,8 @@ import { ConfigError } from './config-error';
 import { env, secretFromEnv } from './env';
 import { checkStandardWebhookSecret } from '../forward/standard-webhook-signature';
 import { resolveReconcileSettings, type ReconcileSettings } from '../reconcile/reconcile-settings';
+import { resolveAlerts, type AlertsConfig } from '../alerts/resolve-alerts';
+import type { CircuitBreakerSettings } from '../breaker/breaker-schema';
 import { destinationLimits } from '../limits/destination-limits';
 import type { DestinationLimits } from '../types/webhook-event';
 import {
@@ -39,6 +41,8 @@ export interface DestinationConfig {
   readonly secrets: readonly string[];
   readonly timeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
+  /** Absent: the destination never pauses itself (src/breaker/). */
+  readonly circuitBreaker?: CircuitBreakerSettings;
   /** Absent: forwards as fast as the workers go (src/limits/). */
   readonly limits?: DestinationLimits;
 }
@@ -59,6 +63,8 @@ export interface HookflowConfig {
   readonly ordering: RawConfig['ordering'];
   /** How long payloads and records are kept (src/retention/). */
   readonly retention: RawConfig['retention'];
+  /** Alert rules with their URLs and secrets resolved (src/alerts/). */
+  readonly alerts: AlertsConfig;
 }
 
 export function defaultConfigPath(): string {
@@ -117,6 +123,12 @@ export function resolveConfig(json: unknown, configPath: string): HookflowConfig
     destinations,
     ordering: raw.ordering,
     retention: raw.retention,
+    alerts: resolveAlerts(raw.alerts, {
+      sources: new Set(sources.keys()),
+      destinations: new Set(destinations.keys()),
+      secret: resolveSecret,
+      invalid,
+    }),
   };
 }
 
@@ -179,7 +191,15 @@ function resolveDestination(name: string, destination: DestinationSettings): Des
     }),
   );
   const limits = destinationLimits(destination);
-  return { name, url: destination.url, secrets, timeoutMs: destination.timeoutMs, headers, ...(limits ? { limits } : {}) };
+  return {
+    name,
+    url: destination.url,
+    secrets,
+    timeoutMs: destination.timeoutMs,
+    headers,
+    ...(destination.circuitBreaker ? { circuitBreaker: destination.circuitBreaker } : {}),
+    ...(limits ? { limits } : {}),
+  };
 }
 
 function resolveSource(name: string, source: RawConfig['sources'][string], raw: RawConfig): SourceConfig {

@@ -11,6 +11,8 @@ export interface ControlDocument {
   name: string;
   paused: boolean;
   reason?: string;
+  /** `breaker`: set by the destination's circuit breaker (src/breaker/), which may lift it; absent: an operator's. */
+  by?: 'breaker';
   updatedAt: Date;
 }
 

@@ -27,7 +27,8 @@ export async function setPaused(
   const key = controlKey(kind, name);
   await deps.controls.updateOne(
     { _id: key },
-    { $set: { kind, name, paused, updatedAt: now, ...(reason ? { reason } : {}) }, ...(reason ? {} : { $unset: { reason: '' } }) },
+    // An operator's call makes the pause theirs: a circuit breaker lifts only a pause of its own.
+    { $set: { kind, name, paused, updatedAt: now, ...(reason ? { reason } : {}) }, $unset: { by: '', ...(reason ? {} : { reason: '' }) } },
     { upsert: true },
   );
   if (paused) return { kind, name, paused };

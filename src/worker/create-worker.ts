@@ -2,6 +2,10 @@ import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../activities/create-activities';
 import { createMaintenanceActivities, type MaintenanceDeps } from '../../activities/create-maintenance-activities';
+import { createAlertActivities } from '../../activities/create-alert-activities';
+import { createBreakerActivities } from '../../activities/create-breaker-activities';
+import type { AlertsConfig } from '../alerts/resolve-alerts';
+import { createAlertFeed } from '../alerts/worker-alert-feed';
 import type { DestinationConfig } from '../config/load-config';
 import type { Handlers } from '../handlers/types';
 import type { Transforms } from '../transforms/transform-types';
@@ -29,6 +33,8 @@ export interface WorkerDeps {
   readonly reconcile?: MaintenanceDeps['reconcile'];
   /** Action attempts this worker runs at once (`worker.maxConcurrentActions`). */
   readonly maxConcurrentActions?: number;
+  /** Alert rules (src/alerts/); destinations' circuit breakers come with `destinations`. */
+  readonly alerts?: AlertsConfig;
 }
 
 /** A worker for hookflow's task queue: the workflow bundle plus activities over real dependencies. */
@@ -44,9 +50,16 @@ export async function createWorker({
   metrics,
   reconcile,
   maxConcurrentActions = 200,
+  alerts = { rules: [] },
 }: WorkerDeps): Promise<Worker> {
+  // Only when something watches: otherwise forwards and failures report nowhere, at no cost.
+  const watched = alerts.rules.length > 0 || [...destinations.values()].some((d) => d.circuitBreaker);
+  const alertFeed = watched ? createAlertFeed(alerts.rules, destinations, taskQueue) : undefined;
   const activities = {
-    ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, destinations, metrics }),
+    ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, destinations, metrics, ...(alertFeed ? { alertFeed } : {}) }),
+    // Circuit breakers and alert delivery (issue #13, src/breaker/, src/alerts/).
+    ...createBreakerActivities({ controls: store.controls, events: store.events, destinations, alertRules: alerts.rules }),
+    ...createAlertActivities({ alertRules: alerts.rules }),
     // The retention purge and scheduled reconciliations (src/temporal/ensure-schedules.ts).
     ...createMaintenanceActivities({ store, ...(reconcile ? { reconcile } : {}) }),
     // Permits for destinations' maxConcurrency (src/limits/): the SDK's client runs on this connection.

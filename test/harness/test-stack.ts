@@ -40,6 +40,8 @@ export interface TestStackOptions {
   readonly server?: Record<string, unknown>;
   readonly destinations?: Record<string, unknown>;
   readonly ordering?: Record<string, unknown>;
+  /** The config's `alerts` (src/alerts/). */
+  readonly alerts?: Record<string, unknown>;
   /** Another Temporal server than the shared one (suites that stop Temporal). */
   readonly temporalAddress?: string;
   /** Emit MongoDB command events on `store.client` (to count writes). */
@@ -101,6 +103,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
       routes: options.routes ?? [],
       destinations: options.destinations ?? {},
       ordering: options.ordering ?? {},
+      ...(options.alerts ? { alerts: options.alerts } : {}),
     },
     '/virtual/hookflow.config.json',
   );
@@ -179,6 +182,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         handlers: options.handlers ?? {},
         transforms: options.transforms ?? {},
         destinations: config.destinations,
+        alerts: config.alerts,
         workflowBundle: { codePath: testEnv('bundlePath') },
         ...(options.workerMetrics ? { metrics: options.workerMetrics } : {}),
         ...(options.maxConcurrentActions ? { maxConcurrentActions: options.maxConcurrentActions } : {}),

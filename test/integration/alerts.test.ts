@@ -1,0 +1,136 @@
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { ensureAlertSchedules } from '../../src/alerts/ensure-alert-schedules';
+import { startSignatureAlertFeed, type SignatureAlertFeed } from '../../src/alerts/signature-alert-feed';
+import { PermanentError } from '../../src/handlers/permanent-error';
+import { waitUntil } from '../../src/stack/wait-until';
+import { alertsAt, slackAt, waitForAlert } from '../harness/alert-inbox';
+import { startDestinationServer, type DestinationServer } from '../harness/destination-server';
+import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
+import { createTestStack, type TestStack } from '../harness/test-stack';
+
+/**
+ * Issue #13, alerts: each rule opens once, resolves once, and a storm of 100 failures is one
+ * open alert. Real receiver, Temporal, MongoDB-protocol server and worker; the notifications go
+ * to a local HTTP receiver that verifies the generic webhook with the `standardwebhooks` package.
+ */
+describe('alerts open once per condition and resolve once', () => {
+  const sourceSecret = randomBytes(24).toString('hex');
+  const alertSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  let inbox: DestinationServer;
+  let stack: TestStack;
+  let feed: SignatureAlertFeed | undefined;
+
+  beforeAll(async () => {
+    inbox = await startDestinationServer(alertSecret);
+    const channels = { slack: `${inbox.url}/slack`, webhook: { url: `${inbox.url}/hook`, secrets: [alertSecret] } };
+    stack = await createTestStack({
+      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] }, shop: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
+      routes: [{ source: 'demo', events: ['*'], actions: [{ handler: 'boom' }], retry: { maximumAttempts: 1 } }],
+      handlers: {
+        boom: () => {
+          throw new PermanentError('the ledger refused it');
+        },
+      },
+      alerts: {
+        repeatEvery: '1h',
+        rules: [
+          // Long enough that 100 failures on a loaded machine never leave a gap of a whole window.
+          { name: 'failures', on: 'event.failed', sources: ['demo'], window: '20s', ...channels },
+          { name: 'forgeries', on: 'signatures.failing', sources: ['shop'], threshold: 5, window: '4s', ...channels },
+        ],
+      },
+    });
+    feed = startSignatureAlertFeed({ counter: stack.signatureFailures, client: stack.client, taskQueue: stack.config.temporal.taskQueue, rules: stack.config.alerts.rules, logger: pino({ level: 'silent' }), everyMs: 300 });
+  });
+
+  afterAll(async () => {
+    await feed?.stop();
+    await stack?.close();
+    await inbox?.close();
+  });
+
+  test('a storm of 100 failed events opens one alert, on Slack and the signed webhook, and one resolution once the window is quiet', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++) {
+      const { id, body } = demoEvent('order.paid');
+      ids.push(`demo:${id}`);
+      expect((await stack.post('/webhooks/demo', body, hmacHeaders(body, sourceSecret))).status).toBe(200);
+    }
+    await waitUntil('the 100 events to be failed', async () => ((await stack.store.events.countDocuments({ _id: { $in: ids }, status: 'failed' })) === 100 ? true : undefined), { timeoutMs: 120_000, intervalMs: 250 });
+    const opened = await waitForAlert(inbox, '/hook', 'failures', 'alert.opened');
+    expect(opened).toMatchObject({ verified: true, data: { on: 'event.failed', subject: 'demo', phase: 'opened' } });
+    expect(opened.data.summary).toMatch(/event\(s\) of source demo failed in the last 20s \(last: demo:evt_.*the ledger refused it\)$/);
+    const resolved = await waitForAlert(inbox, '/hook', 'failures', 'alert.resolved', 90_000);
+    expect(resolved.verified).toBe(true);
+    // Every failure counted once, retried reports included.
+    expect(resolved.data.occurrences).toBe(100);
+    expect(alertsAt(inbox, '/hook', 'failures').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(new Set(alertsAt(inbox, '/hook', 'failures').map((a) => a.webhookId)).size).toBe(2);
+    const slack = slackAt(inbox, '/slack', 'failures');
+    expect(slack.map((m) => m.text.split('\n')[0])).toEqual([
+      ':rotating_light: hookflow alert opened: event.failed (demo)',
+      ':white_check_mark: hookflow alert resolved: event.failed (demo)',
+    ]);
+  });
+
+  test('a spike of 401s on a source opens signatures.failing once and resolves once', async () => {
+    for (let i = 0; i < 12; i++) {
+      const { body } = demoEvent('order.paid');
+      expect((await stack.post('/webhooks/shop', body, hmacHeaders(body, 'not-the-secret'))).status).toBe(401);
+    }
+    const opened = await waitForAlert(inbox, '/hook', 'forgeries', 'alert.opened');
+    expect(opened).toMatchObject({ verified: true, data: { on: 'signatures.failing', subject: 'shop' } });
+    expect(opened.data.summary).toMatch(/^\d+ signature failure\(s\) \(401\) on source shop in the last 4s$/);
+    const resolved = await waitForAlert(inbox, '/hook', 'forgeries', 'alert.resolved');
+    expect(resolved.data.occurrences).toBe(12);
+    expect(alertsAt(inbox, '/hook', 'forgeries').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(slackAt(inbox, '/slack', 'forgeries')).toHaveLength(2);
+  });
+});
+
+describe('backlog.high', () => {
+  const sourceSecret = randomBytes(24).toString('hex');
+  const alertSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  let inbox: DestinationServer;
+  let stack: TestStack;
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+
+  beforeAll(async () => {
+    inbox = await startDestinationServer(alertSecret);
+    stack = await createTestStack({
+      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
+      routes: [{ source: 'demo', events: ['*'], actions: [{ handler: 'slow' }] }],
+      handlers: { slow: () => gate },
+      // One action at a time: the rest wait in the task queue.
+      maxConcurrentActions: 1,
+      alerts: { rules: [{ name: 'backlog', on: 'backlog.high', threshold: 4, checkEvery: '1s', webhook: { url: `${inbox.url}/hook`, secrets: [alertSecret] } }] },
+    });
+  });
+
+  afterAll(async () => {
+    release();
+    await stack?.client.schedule.getHandle(`${stack.config.temporal.taskQueue}/alert-check/backlog`).delete().catch(() => undefined);
+    await stack?.close();
+    await inbox?.close();
+  });
+
+  test('a backlog at the threshold opens one alert, checked on a Schedule, and resolves once it drains', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { id, body } = demoEvent('order.paid');
+      ids.push(`demo:${id}`);
+      expect((await stack.post('/webhooks/demo', body, hmacHeaders(body, sourceSecret))).status).toBe(200);
+    }
+    expect(await ensureAlertSchedules(stack.client, stack.config.temporal.taskQueue, stack.config.alerts.rules)).toEqual([`${stack.config.temporal.taskQueue}/alert-check/backlog`]);
+    const opened = await waitForAlert(inbox, '/hook', 'backlog', 'alert.opened');
+    expect(opened).toMatchObject({ verified: true, data: { on: 'backlog.high', subject: stack.config.temporal.taskQueue } });
+    expect(opened.data.summary).toMatch(/has \d+ task\(s\) waiting for a worker \(threshold 4\)$/);
+    release();
+    await waitUntil('every event to succeed', async () => ((await stack.store.events.countDocuments({ _id: { $in: ids }, status: 'succeeded' })) === 8 ? true : undefined), { timeoutMs: 60_000, intervalMs: 250 });
+    const resolved = await waitForAlert(inbox, '/hook', 'backlog', 'alert.resolved');
+    expect(resolved.data.summary).toBe(`the backlog of task queue ${stack.config.temporal.taskQueue} is below 4 again (last: 0 workflow and 0 activity task(s) waiting)`);
+    expect(alertsAt(inbox, '/hook', 'backlog').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+  });
+});

@@ -1,0 +1,139 @@
+import { condition, continueAsNew, defineSignal, log, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { AlertActivities } from '../activities/create-alert-activities';
+import { ALERT_OBSERVE_SIGNAL, type AlertObservation } from '../src/alerts/alert-observation';
+import type { AlertConditionInput } from '../src/alerts/alert-rule';
+import type { AlertNotification, AlertPhase } from '../src/alerts/alert-notification';
+import { alertSummary } from '../src/alerts/alert-summary';
+import { addToWindow, judgeWindow, nextExpiry, trimWindow, type Bucket } from '../src/alerts/alert-window';
+
+export const alertObserveSignal = defineSignal<[AlertObservation]>(ALERT_OBSERVE_SIGNAL);
+export type { AlertObservation };
+
+/**
+ * Deliveries are retried for up to a day (Slack or the webhook down): durable, like any
+ * activity. A permanent refusal (`AlertRefused`: a 4xx that a retry will not change) is logged.
+ * A local activity: it runs on the worker that runs this workflow, so an alert never waits in
+ * the task queue behind the backlog it may be reporting.
+ */
+const { sendAlert } = proxyLocalActivities<AlertActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['AlertRefused'] },
+});
+
+export interface AlertState {
+  readonly buckets: readonly Bucket[];
+  /** State rules: the latest report. */
+  readonly reported?: { readonly firing: boolean; readonly value?: number; readonly detail?: string };
+  readonly open?: { readonly openedAt: number; readonly lastSentAt: number; readonly seq: number; readonly occurrences: number };
+  readonly detail?: string;
+  /** Recent occurrence IDs (a failed event's workflow ID): a retried report is counted once. */
+  readonly recentIds: readonly string[];
+}
+
+const RECENT_IDS = 500;
+const SIGNALS_PER_RUN = 1_000;
+
+/**
+ * One alert condition (a rule and its subject), the only writer of its state (issue #13). It
+ * OPENS once when the condition holds, reminds at most every repeatEvery while it holds, and
+ * sends one RESOLUTION when it clears: a storm of occurrences is one open alert. It ends once
+ * nothing is left in its window; the next report starts it again (signalWithStart). Its
+ * history is bounded by continue-as-new, carrying the state.
+ */
+export async function alertCondition(input: AlertConditionInput, carried?: AlertState): Promise<void> {
+  let state: AlertState = carried ?? { buckets: [], recentIds: [] };
+  const inbox: AlertObservation[] = [];
+  setHandler(alertObserveSignal, (observation) => void inbox.push(observation));
+  let received = 0;
+  const key = `${input.rule}/${input.subject}`;
+
+  const notify = async (phase: AlertPhase, facts: { failed: number; total: number }, open: NonNullable<AlertState['open']>) => {
+    const now = Date.now();
+    const notification: AlertNotification = {
+      id: `alert/${key}/${open.openedAt}/${open.seq}`,
+      rule: input.rule,
+      on: input.on,
+      subject: input.subject,
+      phase,
+      openedAt: new Date(open.openedAt).toISOString(),
+      at: new Date(now).toISOString(),
+      occurrences: open.occurrences,
+      summary: alertSummary(input, { phase, ...facts, occurrences: open.occurrences, ...(state.detail ? { detail: state.detail } : {}) }),
+    };
+    await Promise.all(
+      input.channels.map((channel) =>
+        sendAlert({ rule: input.rule, channel, notification }).catch((error: unknown) => log.error('alert not delivered', { key, channel, phase, error: String(error) })),
+      ),
+    );
+  };
+
+  for (;;) {
+    let occurred = 0;
+    for (const observation of inbox.splice(0)) {
+      received++;
+      if (observation.kind === 'state') {
+        state = { ...state, reported: { firing: observation.firing, ...(observation.value !== undefined ? { value: observation.value } : {}), ...(observation.detail ? { detail: observation.detail } : {}) } };
+        if (observation.detail) state = { ...state, detail: observation.detail };
+        if (observation.firing) occurred++;
+        continue;
+      }
+      const fresh = (observation.ids ?? []).filter((id) => !state.recentIds.includes(id));
+      // Reports of IDs already counted (a retried activity) add nothing.
+      const failed = observation.ids ? Math.min(observation.failed, fresh.length) : observation.failed;
+      const total = observation.ids ? failed : (observation.total ?? observation.failed);
+      state = {
+        ...state,
+        buckets: addToWindow(state.buckets, input.windowMs, observation.at, failed, total),
+        recentIds: [...state.recentIds, ...fresh].slice(-RECENT_IDS),
+        ...(observation.detail && failed > 0 ? { detail: observation.detail } : {}),
+      };
+      occurred += failed;
+    }
+    const now = Date.now();
+    state = { ...state, buckets: trimWindow(state.buckets, input.windowMs, now) };
+    const windowed = judgeWindow(input, state.buckets, state.open !== undefined);
+    const verdict =
+      input.mode === 'state'
+        ? { firing: state.reported?.firing ?? false, failed: state.reported?.value ?? 0, total: 0 }
+        : windowed;
+    if (state.open) state = { ...state, open: { ...state.open, occurrences: state.open.occurrences + occurred } };
+
+    if (verdict.firing && !state.open) {
+      const open = { openedAt: now, lastSentAt: now, seq: 0, occurrences: input.mode === 'state' ? 1 : verdict.failed };
+      state = { ...state, open };
+      await notify('opened', verdict, open);
+    } else if (!verdict.firing && state.open) {
+      const open = { ...state.open, seq: state.open.seq + 1 };
+      await notify('resolved', verdict, open);
+      state = { ...state, open: undefined, detail: undefined };
+    } else if (state.open && now - state.open.lastSentAt >= input.repeatEveryMs) {
+      const open = { ...state.open, seq: state.open.seq + 1, lastSentAt: now };
+      state = { ...state, open };
+      await notify('repeated', verdict, open);
+    }
+
+    const watching = state.open !== undefined || state.buckets.length > 0 || state.reported?.firing === true;
+    if (!watching && inbox.length === 0) return;
+    if (received >= SIGNALS_PER_RUN || workflowInfo().continueAsNewSuggested) {
+      // Observations not yet read go with the state: nothing is lost across the new run.
+      return continueAsNew<typeof alertCondition>(input, carryInbox(state, inbox, input));
+    }
+    const wakeAt = Math.min(
+      (input.mode === 'state' ? undefined : nextExpiry(state.buckets, input.windowMs)) ?? Infinity,
+      state.open ? state.open.lastSentAt + input.repeatEveryMs : Infinity,
+    );
+    if (wakeAt === Infinity) await condition(() => inbox.length > 0);
+    else await condition(() => inbox.length > 0, Math.max(1, wakeAt - Date.now()));
+  }
+}
+
+/** Count observations still in the inbox are folded into the carried window before continuing. */
+function carryInbox(state: AlertState, inbox: AlertObservation[], input: AlertConditionInput): AlertState {
+  let carried = state;
+  for (const observation of inbox.splice(0)) {
+    if (observation.kind === 'state') carried = { ...carried, reported: { firing: observation.firing, ...(observation.detail ? { detail: observation.detail } : {}) } };
+    else carried = { ...carried, buckets: addToWindow(carried.buckets, input.windowMs, observation.at, observation.failed, observation.total ?? observation.failed) };
+  }
+  return carried;
+}
