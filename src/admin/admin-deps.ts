@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger';
 import type { BodyStore } from '../store/body-store';
 import type { EventDocument } from '../store/documents';
 import type { ControlDocument } from '../controls/control-document';
+import type { ReceiverMetrics } from '../metrics/create-receiver-metrics';
 
 /** What every admin operation works with; the server builds real ones, tests may pass others. */
 export interface AdminDeps {
@@ -16,6 +17,11 @@ export interface AdminDeps {
   readonly controls?: Collection<ControlDocument>;
   readonly bodies: BodyStore;
   readonly logger: Logger;
+  /**
+   * The receiver's metrics when the admin server runs in its process: the console's Sources and
+   * Overview pages read its delivery counts and ack latency (src/console/).
+   */
+  readonly receiverMetrics?: ReceiverMetrics;
   /** Injected so tests control time. */
   readonly now?: () => Date;
 }

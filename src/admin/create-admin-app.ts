@@ -18,6 +18,7 @@ import { MAX_BULK_LIMIT, runBulk } from './run-bulk';
 import { showEvent } from './show-event';
 import { terminateEvent } from './terminate-event';
 import { setPaused } from '../controls/set-paused';
+import { createConsole } from '../console/create-console';
 
 export interface AdminAppDeps extends AdminDeps {
   /** Aborted when the server shuts down: bulk runs stop between two events and report. */
@@ -121,8 +122,11 @@ export function createAdminApp(deps: AdminAppDeps): Koa {
   });
   app.use(logAdminCalls(logger));
   app.use(adminErrorMiddleware(logger));
+  // The web console (/console, src/console/): its own pages, and the routes below with its session.
+  app.use(createConsole(deps, { ...(deps.shutdown ? { shutdown: deps.shutdown } : {}) }));
   app.use(async (ctx, next) => {
-    checkBearerToken(ctx.get('authorization') || undefined, token);
+    // A console call signed in with the token already (its session stands in for the header).
+    if (ctx.state.consoleSession !== true) checkBearerToken(ctx.get('authorization') || undefined, token);
     await next();
   });
   app.use(router.routes());

@@ -11,12 +11,16 @@ import { createBodyStore } from '../store/body-store';
 import { createNonceStore } from '../store/nonce-store';
 import { openStore } from '../store/open-store';
 import { createTemporalClient } from '../temporal/connect';
+import { clientInterceptors } from '../telemetry/client-interceptors';
+import { startTracing } from '../telemetry/start-tracing';
 
 /** `hookflow receiver`: serve until SIGTERM/SIGINT, then finish in-flight requests and exit. */
 export async function runReceiver(): Promise<number> {
   const config = loadConfig();
   const logger = createLogger('hookflow-receiver');
-  const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace);
+  // Off (undefined) unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then no span, exporter or interceptor exists.
+  const tracing = startTracing('hookflow-receiver');
+  const temporal = createTemporalClient(config.temporal.address, config.temporal.namespace, clientInterceptors(tracing));
   // Lazy: the receiver starts while MongoDB is down; only single-use tokens and large bodies need it.
   const store = await openStore(config.mongodb.uri, config.mongodb.database, {
     lazy: true,
@@ -35,7 +39,7 @@ export async function runReceiver(): Promise<number> {
   if (stackState) registerStackRestarts(metrics.registry, stackState);
   const readinessChecks = stackState ? stackServerChecks(stackState) : {};
   const receiver = await startReceiver(
-    { config, temporal, logger, nonces, bodies, db: store.db, metrics, readinessChecks },
+    { config, temporal, logger, nonces, bodies, db: store.db, metrics, readinessChecks, ...(tracing ? { tracer: tracing.tracer } : {}) },
     config.server.host,
     config.server.port,
   );
@@ -49,7 +53,7 @@ export async function runReceiver(): Promise<number> {
   // stop the receiver too, so the process exits with the error instead of running half-way.
   const admin = config.admin.token
     ? await startAdminServer(
-        { config, temporal, events: store.events, controls: store.controls, bodies, logger: createLogger('hookflow-admin') },
+        { config, temporal, events: store.events, controls: store.controls, bodies, receiverMetrics: metrics, logger: createLogger('hookflow-admin') },
         config.admin.host,
         config.admin.port,
       ).catch(async (error) => {
@@ -72,6 +76,8 @@ export async function runReceiver(): Promise<number> {
   clearInterval(purge);
   await temporal.connection.close();
   await store.close();
+  // The spans of the last requests, still batched.
+  await tracing?.shutdown();
   logger.info('receiver stopped');
   return 0;
 }

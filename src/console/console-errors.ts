@@ -1,0 +1,12 @@
+import { HttpError } from '../errors/http-errors';
+
+/**
+ * The console's own failures, answered by the admin error middleware like every HttpError.
+ * Not the admin API's UnauthorizedError: its `WWW-Authenticate: Bearer` would invite a browser
+ * to send the token, and the console signs in through its form instead.
+ */
+export class SignInRequiredError extends HttpError {
+  constructor(message = 'sign in to the console first') {
+    super(401, message);
+  }
+}
