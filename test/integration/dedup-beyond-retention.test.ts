@@ -12,6 +12,10 @@ import { createTestStack, type TestStack } from '../harness/test-stack';
 describe('dedup beyond Temporal retention', () => {
   let stack: TestStack;
   const runs = new Map<string, number>();
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   const count = (id: string) => runs.set(id, (runs.get(id) ?? 0) + 1);
 
   beforeAll(async () => {
@@ -20,6 +24,7 @@ describe('dedup beyond Temporal retention', () => {
       routes: [
         { source: 'demo', events: ['order.*'], actions: [{ handler: 'record' }] },
         { source: 'demo', events: ['doomed.*'], actions: [{ handler: 'doomed' }] },
+        { source: 'demo', events: ['slow.*'], actions: [{ handler: 'slow' }] },
       ],
       handlers: {
         record: (event) => {
@@ -30,11 +35,20 @@ describe('dedup beyond Temporal retention', () => {
           count(event.id);
           throw new PermanentError('cannot be processed');
         },
+        // Its first run holds until the test releases it, so the event stays `processing`.
+        slow: async (event) => {
+          count(event.id);
+          if (runs.get(event.id) === 1) await held;
+          return { ok: true };
+        },
       },
     });
   });
 
-  afterAll(() => stack?.close());
+  afterAll(async () => {
+    release();
+    await stack?.close();
+  });
 
   /** What Temporal does to a closed workflow once the namespace's retention has passed. */
   async function forget(workflowId: string): Promise<void> {
@@ -104,6 +118,36 @@ describe('dedup beyond Temporal retention', () => {
       intervalMs: 100,
     });
   }, 150_000);
+
+  // A `processing` record is not read as "already ran": the receiver leaves it to Temporal,
+  // which keeps every running workflow (so a redelivery of a running event is a duplicate
+  // there), and a workflow terminated from the Temporal UI never writes its outcome (its record
+  // stays `processing`), so a redelivery must run it again, as any terminated event does.
+  test('a processing event is a duplicate while its workflow runs; once terminated outside hookflow (record left processing), a redelivery runs it again', async () => {
+    const { id, body } = demoEvent('slow.created');
+    const workflowId = `demo:${id}`;
+    const headers = hmacHeaders(body, 'test-secret');
+    expect((await stack.post('/webhooks/demo', body, headers)).json).toEqual({ status: 'accepted', workflowId });
+    await stack.waitForStatus(workflowId, 'processing');
+    await waitUntil('the first run to reach the handler', async () => (runs.get(id) === 1 ? true : undefined), { timeoutMs: 15_000, intervalMs: 50 });
+
+    const before = await duplicates();
+    const whileRunning = await stack.post('/webhooks/demo', body, headers);
+    expect([whileRunning.status, whileRunning.json]).toEqual([200, { status: 'duplicate', workflowId }]);
+    expect((await duplicates()) - before).toBe(1);
+
+    // As an operator does from the Temporal UI: no workflow code runs, so nothing records it.
+    await stack.client.workflow.getHandle(workflowId).terminate('terminated from the Temporal UI');
+    await stack.waitForWorkflow(workflowId, 'TERMINATED');
+    expect((await stack.store.events.findOne({ _id: workflowId }))?.status).toBe('processing');
+    release(); // the orphaned activity ends; Temporal drops its result
+
+    const again = await stack.post('/webhooks/demo', body, headers);
+    expect([again.status, again.json]).toEqual([200, { status: 'accepted', workflowId }]);
+    await stack.waitForStatus(workflowId, 'succeeded');
+    expect(runs.get(id)).toBe(2);
+    expect((await stack.client.workflow.getHandle(workflowId).describe()).status.name).toBe('COMPLETED');
+  }, 60_000);
 
   test('the embedded stack keeps closed workflows for 7 days (temporal.retentionDays), not the dev server\'s 24 hours', async () => {
     const { config } = await stack.client.workflowService.describeNamespace({ namespace: 'default' });
