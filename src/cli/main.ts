@@ -5,6 +5,9 @@ const USAGE = `hookflow: durable webhooks on Temporal
 Usage:
   hookflow start [--workers N]      run the whole stack in the foreground (Temporal, MongoDB,
                                     receiver, workers); Ctrl-C stops everything
+  hookflow init [dir] [--provider stripe]
+                                    scaffold a project that depends on hookflow: config with
+                                    development secrets, a typed handlers.ts, npm scripts
   hookflow receiver                 run the HTTP receiver
   hookflow worker                   run one worker (run as many as you like, anywhere)
   hookflow send <source> [--type T] [--data file.json] [--url U]
@@ -35,6 +38,8 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'start':
         return await (require('./start-stack') as typeof import('./start-stack')).startStack(rest);
+      case 'init':
+        return await (require('./init-command') as typeof import('./init-command')).initCommand(rest);
       case 'receiver':
         return exitAfter(await (require('./run-receiver') as typeof import('./run-receiver')).runReceiver());
       case 'worker':

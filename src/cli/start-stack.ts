@@ -5,7 +5,7 @@ import { env } from '../config/env';
 import { defaultConfigPath, loadConfig } from '../config/load-config';
 import { freePort, isPortOpen } from '../stack/free-port';
 import { startMongoServer, waitForMongo, type ServerProcess } from '../stack/mongo-server';
-import { dataDir, PROJECT_ROOT } from '../stack/paths';
+import { dataDir, PROJECT_ROOT, RUNNING_SOURCES } from '../stack/paths';
 import { startService, type ServiceProcess } from '../stack/service-process';
 import { readLogTail } from '../stack/supervise/read-log-tail';
 import { writeStackState } from '../stack/supervise/stack-state-file';
@@ -21,6 +21,9 @@ interface Stoppable {
 }
 
 const say = (line: string) => console.log(`[hookflow] ${line}`);
+
+/** How the banner's hints run the CLI: the checkout's npm script, or an installed package's bin. */
+const HOOKFLOW_COMMAND = RUNNING_SOURCES ? 'npm run hookflow --' : 'npx hookflow';
 
 /** How people read a MongoDB-protocol server's process names. */
 const SERVER_NAMES: Record<ServerProcess['name'], string> = { mongod: 'mongod', ferretdb: 'FerretDB', postgres: 'PostgreSQL' };
@@ -237,7 +240,7 @@ export async function startStack(argv: string[]): Promise<number> {
                 ${receiverUrl}/readyz   /healthz   /metrics
   Temporal      ${temporalAddress}   namespace ${config.temporal.namespace}, task queue ${config.temporal.taskQueue}
   Temporal UI   ${uiUrl}
-  Temporal CLI  ${'path' in cli ? `${cli.path}   npm run hookflow -- temporal workflow list` : 'none found (TEMPORAL_CLI, PATH, tool cache)'}
+  Temporal CLI  ${'path' in cli ? `${cli.path}   ${HOOKFLOW_COMMAND} temporal workflow list` : 'none found (TEMPORAL_CLI, PATH, tool cache)'}
   MongoDB       ${mongoUri}   database ${config.mongodb.database}
                 ${mongoVia}
   Workers       ${workers}   /readyz /healthz /metrics on ${workerUrls.join(', ')}
@@ -245,13 +248,13 @@ export async function startStack(argv: string[]): Promise<number> {
                 each started again if it exits (1 s doubling to 30 s), counted in hookflow_stack_restarts_total
   Admin API     ${
     config.admin.token
-      ? `http://${reachable(config.admin.host)}:${config.admin.port}   npm run hookflow -- events list`
+      ? `http://${reachable(config.admin.host)}:${config.admin.port}   ${HOOKFLOW_COMMAND} events list`
       : 'off (set HOOKFLOW_ADMIN_TOKEN to turn it on)'
   }
   Data          ${data}
 
   Send a signed sample event:
-    npm run hookflow -- send ${firstSource ?? '<source>'}
+    ${HOOKFLOW_COMMAND} send ${firstSource ?? '<source>'}
 `);
     const why = await Promise.race([interrupted, failed]);
     if (typeof why === 'string') {

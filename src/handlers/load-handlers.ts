@@ -1,4 +1,5 @@
 import type { Handler, Handlers } from './types';
+import { requireUserModule } from './require-user-module';
 
 /**
  * Load the user's handlers module: `export const handlers = { name: fn }` or a default export
@@ -7,8 +8,7 @@ import type { Handler, Handlers } from './types';
 export function loadHandlers(modulePath: string, required: readonly string[]): Handlers {
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(modulePath) as Record<string, unknown>;
+    mod = requireUserModule(modulePath);
   } catch (error) {
     throw new Error(`cannot load handlers module ${modulePath}: ${(error as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import type { Transform, Transforms } from './transform-types';
+import { requireUserModule } from '../handlers/require-user-module';
 
 /**
  * The `transforms` export of the user's handlers module (`export const transforms = { name: fn }`,
@@ -9,8 +10,7 @@ export function loadTransforms(modulePath: string, required: readonly string[]):
   if (required.length === 0) return {};
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(modulePath) as Record<string, unknown>;
+    mod = requireUserModule(modulePath);
   } catch (error) {
     throw new Error(`cannot load handlers module ${modulePath}: ${(error as Error).message}`);
   }
