@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ENV_VARS } from '../../src/config/env';
+import { configSchema } from '../../src/config/schema';
 import { SEARCH_ATTRIBUTES } from '../../src/temporal/search-attributes';
 
 const root = path.resolve(__dirname, '../..');
@@ -154,5 +155,53 @@ describe('Dockerfile', () => {
     const cmd = all('CMD').at(-1);
     expect(cmd).toBeDefined();
     expect(cmd).toContain('bin/hookflow.js');
+  });
+
+  /** The instructions of each stage, by the stage's name (`FROM image AS name`). */
+  const stages = new Map<string, string[]>();
+  let current: string[] = [];
+  for (const line of instructions) {
+    const from = /^FROM\s+\S+(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.set(from[1] ?? `stage${stages.size}`, (current = []));
+    current.push(line);
+  }
+  const final = [...stages.values()].at(-1)!;
+  const finalName = [...stages.keys()].at(-1)!;
+
+  it('compiles the package in a build stage of its own: npm run build after installing every dependency', () => {
+    expect(stages.size).toBeGreaterThanOrEqual(2);
+    const build = [...stages.values()][0]!;
+    expect(build.some((line) => /^RUN\s.*\bnpm ci\b/.test(line) && !line.includes('--omit=dev'))).toBe(true);
+    expect(build.some((line) => /^RUN\s.*\bnpm run build\b/.test(line))).toBe(true);
+  });
+
+  it('runs the compiled package: production dependencies, dist/ from the build stage, no sources', () => {
+    const buildName = [...stages.keys()][0]!;
+    expect(final.some((line) => /^RUN\s.*\bnpm ci\b.*--omit=dev/.test(line))).toBe(true);
+    expect(final.some((line) => new RegExp(`^COPY\\s+--from=${buildName}\\s+\\S*dist\\s`).test(line))).toBe(true);
+    expect(final.filter((line) => /^COPY\s+(?:\S+\s+)*src\b/.test(line))).toEqual([]);
+  });
+
+  it('runs its final stage as the unprivileged node user', () => {
+    expect(final.filter((line) => /^USER\s/i.test(line)).at(-1)).toMatch(/^USER\s+node$/i);
+  });
+
+  it("checks the receiver's /healthz in a HEALTHCHECK", () => {
+    const check = final.find((line) => /^HEALTHCHECK\s/i.test(line));
+    expect(check).toBeDefined();
+    expect(check).toContain('/healthz');
+    expect(check).toMatch(/HOOKFLOW_PORT/);
+  });
+
+  it.each(['receiver', 'worker'])("compose's %s runs the Dockerfile's final stage, one image for both", (name) => {
+    const build = service(name).build as { context?: string; target?: string };
+    expect(build).toMatchObject({ context: '.', target: finalName });
+    expect(service(name).image).toBe(service('receiver').image);
+  });
+
+  it("compose checks the worker's /healthz on worker.port's default, not the receiver's", () => {
+    const workerPort = configSchema.parse({ sources: {}, routes: [] }).worker.port;
+    const check = text((service('worker') as { healthcheck?: { test?: string[] } }).healthcheck?.test);
+    expect(check).toContain(`127.0.0.1:${workerPort}/healthz`);
   });
 });
