@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import { waitUntil } from '../../src/stack/wait-until';
+import { alertsAt, slackAt, waitForAlert } from '../harness/alert-inbox';
+import { startDestinationServer, type DestinationServer } from '../harness/destination-server';
+import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
+import { createTestStack, type TestStack } from '../harness/test-stack';
+
+/**
+ * Issue #13, the circuit breaker: after 3 failed forward attempts in a row the destination
+ * pauses itself (the operator's durable pause: new forwards are `held`), destination.paused and
+ * destination.failing open once; a probe after the cool-down that gets a 2xx resumes it, the
+ * held forward drains, and both alerts resolve once. Real stack; the destination and the alert
+ * receiver are local HTTP servers verifying with the `standardwebhooks` package.
+ */
+describe('a destination circuit breaker', () => {
+  const sourceSecret = randomBytes(24).toString('hex');
+  const destinationSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  const alertSecret = `whsec_${randomBytes(32).toString('base64')}`;
+  let destination: DestinationServer;
+  let inbox: DestinationServer;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    destination = await startDestinationServer(destinationSecret);
+    inbox = await startDestinationServer(alertSecret);
+    const webhook = { url: `${inbox.url}/hook`, secrets: [alertSecret] };
+    stack = await createTestStack({
+      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
+      destinations: {
+        crm: { url: `${destination.url}/crm`, secrets: [destinationSecret], timeoutMs: 5_000, circuitBreaker: { failures: 3, within: '1m', coolDown: '1s' } },
+      },
+      // One attempt per event: each failed event is one failed attempt.
+      routes: [{ source: 'demo', events: ['*'], actions: [{ forward: 'crm' }], retry: { maximumAttempts: 1 } }],
+      alerts: {
+        rules: [
+          { name: 'paused', on: 'destination.paused', slack: `${inbox.url}/slack`, webhook },
+          { name: 'failing', on: 'destination.failing', destinations: ['crm'], rate: 0.5, minAttempts: 3, window: '5m', webhook },
+        ],
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.close();
+    await destination?.close();
+    await inbox?.close();
+  });
+
+  const send = async () => {
+    const { id, body } = demoEvent('order.paid');
+    expect((await stack.post('/webhooks/demo', body, hmacHeaders(body, sourceSecret))).status).toBe(200);
+    return `demo:${id}`;
+  };
+  const forwardsOf = (workflowId: string) => destination.requests('/crm').filter((r) => r.headers['webhook-id'] === `${workflowId}/forward:crm`);
+  const probes = () => destination.requests('/crm').filter((r) => String(r.headers['webhook-id']).startsWith('probe/crm/'));
+
+  test('opens after 3 failures in a row, holds the next forward as held, and closes after a successful probe', async () => {
+    // Down until told otherwise: events and probes alike get a 503.
+    destination.script('/crm', Array.from({ length: 1_000 }, () => ({ status: 503, body: 'maintenance' })));
+    const failed = [await send(), await send(), await send()];
+    for (const id of failed) await stack.waitForStatus(id, 'failed');
+
+    const control = await waitUntil('the breaker to pause crm', async () => (await stack.store.controls.findOne({ _id: 'destination-crm', paused: true })) ?? undefined, { timeoutMs: 30_000, intervalMs: 100 });
+    expect(control).toMatchObject({ by: 'breaker', reason: expect.stringMatching(/^circuit breaker: 3 forward attempts in a row failed within 60000 ms \(last: HTTP 503 Service Unavailable: maintenance\)$/) });
+    const opened = await waitForAlert(inbox, '/hook', 'paused', 'alert.opened');
+    expect(opened).toMatchObject({ verified: true, data: { on: 'destination.paused', subject: 'crm' } });
+    expect(opened.data.summary).toContain('destination crm is paused (last: circuit breaker: 3 forward attempts');
+    const failing = await waitForAlert(inbox, '/hook', 'failing', 'alert.opened');
+    expect(failing.data.summary).toMatch(/^100% of 3 forward attempts to crm failed in the last 5m/);
+
+    // Paused: the next event's forward is held, never attempted.
+    const held = await send();
+    const doc = await waitUntil('the forward to be held', async () => {
+      const d = await stack.store.events.findOne({ _id: held });
+      return d?.actions['forward:crm']?.status === 'held' ? d : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
+    expect(doc.actions['forward:crm']).toMatchObject({ status: 'held', attempts: 0 });
+    expect(doc.heldOn).toEqual({ 'destination-crm': true });
+    // Probes go on failing meanwhile, each one signed request.
+    await waitUntil('a failed probe', async () => (probes().length > 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100 });
+    expect(forwardsOf(held)).toEqual([]);
+    expect((await stack.store.controls.findOne({ _id: 'destination-crm' }))?.paused).toBe(true);
+
+    // Back up: the next probe succeeds, the breaker resumes crm and the held forward drains once.
+    destination.script('/crm', []);
+    const done = await stack.waitForStatus(held, 'succeeded', 30_000);
+    expect(done.actions['forward:crm']).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(forwardsOf(held)).toHaveLength(1);
+    expect(forwardsOf(held)[0]!.verified).toBe(true);
+    const probe = probes().at(-1)!;
+    expect(probe.verified).toBe(true);
+    expect(JSON.parse(probe.body)).toMatchObject({ type: 'hookflow.probe', data: { destination: 'crm' } });
+    const control2 = await stack.store.controls.findOne({ _id: 'destination-crm' });
+    expect(control2?.paused).toBe(false);
+    expect(control2?.by).toBeUndefined();
+
+    const resolved = await waitForAlert(inbox, '/hook', 'paused', 'alert.resolved');
+    expect(resolved.data.summary).toMatch(/^destination crm is no longer paused \(last: a probe succeeded \(200\)\)$/);
+    expect(alertsAt(inbox, '/hook', 'paused').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+    expect(slackAt(inbox, '/slack', 'paused')).toHaveLength(2);
+
+    // 3 of 4 attempts failed so far (the probes are not forwards); 3 more successes make it 3 of 7, below 50%.
+    for (let i = 0; i < 3; i++) await stack.waitForStatus(await send(), 'succeeded');
+    const cleared = await waitForAlert(inbox, '/hook', 'failing', 'alert.resolved');
+    expect(cleared.verified).toBe(true);
+    expect(alertsAt(inbox, '/hook', 'failing').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+  });
+});
