@@ -1,4 +1,5 @@
-import { Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ReconcileError } from '../src/reconcile/reconcile-error';
 import { purgeBatch, type PurgeCollections, type PurgeCounts } from '../src/retention/purge-batch';
 import type { ReconcileReport } from '../src/reconcile/reconcile-report';
 
@@ -67,6 +68,11 @@ export function createMaintenanceActivities({ store, reconcile }: MaintenanceDep
       const beat = setInterval(() => ctx.heartbeat(), 5_000);
       try {
         return await reconcile(input, ctx.cancellationSignal);
+      } catch (error) {
+        // A refused key or a missing setting is the operator's to fix: retrying it would only
+        // delay the error in the run's history; the next scheduled run tries again anyway.
+        if (error instanceof ReconcileError) throw ApplicationFailure.nonRetryable(error.message, 'ReconcileError');
+        throw error;
       } finally {
         clearInterval(beat);
       }

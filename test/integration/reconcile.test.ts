@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { RetryState } from '@temporalio/common';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import Stripe from 'stripe';
@@ -270,6 +271,22 @@ describe('hookflow reconcile', () => {
     expect(await reconciledMetric('recovered')).toBe(1);
     expect((await reconciledMetric('already_stored')) - storedBefore).toBeGreaterThanOrEqual(last.found);
     expect(handled.get(workflowId)).toBe(1);
+  });
+
+  test("stripe: a scheduled run on the worker with a key the API refuses fails at once (no activity retry), naming the source", async () => {
+    const handle = await stack.client.workflow.start('reconcileEvents', {
+      workflowId: `reconcile-stripebad-${randomUUID()}`,
+      taskQueue: stack.config.temporal.taskQueue,
+      args: [{ source: 'stripebad', lookbackMs: 3_600_000 }],
+    });
+    const failure = await handle.result().then(
+      () => undefined,
+      (error: unknown) => error as Error & { cause?: Error & { cause?: Error & { nonRetryable?: boolean; type?: string } } },
+    );
+    const cause = failure?.cause?.cause;
+    expect(cause?.message).toContain('sources.stripebad: the stripe API refused apiKey (401)');
+    expect(cause).toMatchObject({ type: 'ReconcileError', nonRetryable: true });
+    expect(failure?.cause).toMatchObject({ retryState: RetryState.NON_RETRYABLE_FAILURE });
   });
 
   test('stripe: a listed event whose ID the receiver would refuse (lone surrogate, NUL, over 400 bytes) is reported failed with the reason, dry run or not, and nothing starts', async () => {
