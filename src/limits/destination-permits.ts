@@ -14,9 +14,10 @@ export interface PermitsState {
 const IDLE = '1 minute';
 /**
  * With askers waiting and no permit freed for this long, check that every holder's run is still
- * open: a run terminated while holding never releases, and its permit goes back.
+ * open: a run terminated while holding never releases, and its permit goes back. One describe
+ * per holder each time, and only while the destination is saturated and nothing settles.
  */
-const RECLAIM_AFTER = '1 minute';
+const RECLAIM_AFTER = '20 seconds';
 /** Each permit costs about 6 history events; a run continues as new long before Temporal's 50 000. */
 const HISTORY_LIMIT = 5_000;
 

@@ -22,14 +22,16 @@ export interface ThroughputDestination {
 
 /**
  * A user's downstream that measures what it receives: the arrival time of every request and how
- * many were in flight at once. Each answer comes `answerAfterMs` after the request, so requests
- * overlap as they would at a real service. Signatures are verified with the official
+ * many were in flight at once. Each answer comes `answerAfterMs` after the request (or what it
+ * returns for the request's index in arrival order), so requests overlap as at a real service. Signatures are verified with the official
  * `standardwebhooks` library.
  */
-export async function startThroughputDestination(secret: string, answerAfterMs: number): Promise<ThroughputDestination> {
+export async function startThroughputDestination(secret: string, answerAfterMs: number | ((index: number) => number)): Promise<ThroughputDestination> {
+  const delayOf = typeof answerAfterMs === 'number' ? () => answerAfterMs : answerAfterMs;
   const verifier = new Webhook(secret);
   const arrivals: Arrival[] = [];
   const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
   let most = 0;
   const server: Server = createServer((req, res) => {
@@ -37,6 +39,8 @@ export async function startThroughputDestination(secret: string, answerAfterMs: 
     most = Math.max(most, inFlight);
     const at = Date.now();
     const seen = inFlight;
+    // A forward is in flight until it has its answer, or has given up (the connection closed).
+    res.on('close', () => inFlight--);
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -48,12 +52,12 @@ export async function startThroughputDestination(secret: string, answerAfterMs: 
       } catch {
         verified = false;
       }
-      arrivals.push({ id: String(req.headers['webhook-id']), at, inFlight: seen, verified });
-      setTimeout(() => {
-        // Counted down when the answer is sent: a forward is in flight until it has its answer.
-        inFlight--;
+      const index = arrivals.push({ id: String(req.headers['webhook-id']), at, inFlight: seen, verified }) - 1;
+      const timer = setTimeout(() => {
+        timers.delete(timer);
         if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-      }, answerAfterMs);
+      }, delayOf(index));
+      timers.add(timer);
     });
   });
   server.on('connection', (socket) => {
@@ -68,6 +72,7 @@ export async function startThroughputDestination(secret: string, answerAfterMs: 
     maxInFlight: () => most,
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of timers) clearTimeout(timer);
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),

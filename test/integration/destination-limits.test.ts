@@ -16,8 +16,8 @@ const SOURCE = { ...DEMO_SOURCE, secrets: [SOURCE_SECRET] };
 const DESTINATION_SECRET = `whsec_${randomBytes(32).toString('base64')}`;
 
 /** Post every event, at most 8 at a time, sending again what was not answered 200 (as a provider would). */
-async function sendAll(stack: TestStack, count: number): Promise<string[]> {
-  const events = Array.from({ length: count }, () => demoEvent('order.paid'));
+async function sendAll(stack: TestStack, count: number, type = 'order.paid'): Promise<string[]> {
+  const events = Array.from({ length: count }, () => demoEvent(type));
   let next = 0;
   await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -55,9 +55,9 @@ async function allSucceeded(stack: TestStack, workflowIds: string[], timeoutMs: 
 }
 
 /** Every forward recorded succeeded with exactly one attempt: throttling spent none. */
-async function attemptsOf(stack: TestStack, workflowIds: string[]): Promise<number[]> {
+async function attemptsOf(stack: TestStack, workflowIds: string[], action = 'forward:crm'): Promise<number[]> {
   const docs = await stack.store.events.find({ _id: { $in: workflowIds } }, { projection: { actions: 1 } }).toArray();
-  return docs.map((d) => d.actions['forward:crm']?.attempts ?? -1);
+  return docs.map((d) => d.actions[action]?.attempts ?? -1);
 }
 
 /**
@@ -119,6 +119,40 @@ describe('destination limits with one in-process worker', () => {
     expect(destination.arrivals.every((a) => a.verified)).toBe(true);
   });
 
+  test('an event cancelled while waiting for a permit leaves the queue unattempted; a holder terminated mid-request gets its permit taken back', async () => {
+    // The first forward hangs for 90 s; the others are answered at once.
+    destination = await startThroughputDestination(DESTINATION_SECRET, (index) => (index === 0 ? 90_000 : 0));
+    stack = await createTestStack({
+      sources: { demo: SOURCE },
+      destinations: { crm: { url: `${destination.url}/crm`, secrets: [DESTINATION_SECRET], timeoutMs: 100_000, maxConcurrency: 1 } },
+      routes: [{ source: 'demo', events: ['*'], actions: [{ forward: 'crm' }] }],
+      retry: { startToCloseMs: 120_000 },
+    });
+    const [holder] = await sendAll(stack, 1);
+    await waitUntil('the first forward to be in flight', async () => destination.arrivals.length === 1 || undefined, { timeoutMs: 30_000, intervalMs: 100 });
+    const [cancelled, waiter] = await sendAll(stack, 2);
+    await waitUntil(
+      'both to be recorded and waiting',
+      async () => (await stack!.store.events.countDocuments({ _id: { $in: [cancelled, waiter] }, status: 'processing' })) === 2 || undefined,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+
+    await stack.client.workflow.getHandle(cancelled).cancel();
+    const gone = await stack.waitForStatus(cancelled, 'cancelled');
+    expect(gone.actions['forward:crm']).toMatchObject({ status: 'cancelled', attempts: 0 });
+
+    // Terminated, its run never releases: the permits workflow finds it closed and frees its permit.
+    const terminatedAt = Date.now();
+    await stack.client.workflow.getHandle(holder).terminate('test: a holder that never releases');
+    const done = await stack.waitForStatus(waiter, 'succeeded', 60_000);
+    expect(done.actions['forward:crm']).toMatchObject({ status: 'succeeded', attempts: 1 });
+    const arrived = destination.arrivals.find((a) => a.id === `${waiter}/forward:crm`)!;
+    process.stdout.write(`destination limits: a terminated holder's permit came back after ${arrived.at - terminatedAt} ms\n`);
+    // Long before the hanging request would have been answered (90 s): the permit was taken back.
+    expect(arrived.at - terminatedAt).toBeLessThan(60_000);
+    expect(destination.arrivals.map((a) => a.id)).toEqual([`${holder}/forward:crm`, `${waiter}/forward:crm`]);
+  });
+
   test('a paused destination with a rate limit: on resume its 40 held forwards drain at 5/s, each once, on attempt 1', async () => {
     destination = await startThroughputDestination(DESTINATION_SECRET, 0);
     stack = await createTestStack({
@@ -162,10 +196,17 @@ describe('destination limits across three worker processes', () => {
   let logDir = '';
 
   beforeAll(async () => {
-    // Each answer takes 100 ms, so 3 at once allow about 20 a second: both limits are reached.
+    // Each answer takes 100 ms: 3 at once could take up to 30 a second were it not for the rate limit.
     destination = await startThroughputDestination(DESTINATION_SECRET, 100);
-    const destinations = { crm: { url: `${destination.url}/crm`, secrets: [DESTINATION_SECRET], rateLimit: { perSecond: 10 }, maxConcurrency: 3 } };
-    const routes = [{ source: 'demo', events: ['*'], actions: [{ forward: 'crm' }] }];
+    const destinations = {
+      crm: { url: `${destination.url}/crm`, secrets: [DESTINATION_SECRET], rateLimit: { perSecond: 10 }, maxConcurrency: 3 },
+      // The rate limit alone, so that it, not the permits, is what holds the pace.
+      bulk: { url: `${destination.url}/bulk`, secrets: [DESTINATION_SECRET], rateLimit: { perSecond: 10 } },
+    };
+    const routes = [
+      { source: 'demo', events: ['order.*'], actions: [{ forward: 'crm' }] },
+      { source: 'demo', events: ['bulk.*'], actions: [{ forward: 'bulk' }] },
+    ];
     stack = await createTestStack({ sources: { demo: SOURCE }, destinations, routes, worker: false });
     logDir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-limits-'));
     const configPath = writeProcessConfig(logDir, stack.config, {
@@ -206,5 +247,23 @@ describe('destination limits across three worker processes', () => {
     expect([...per.values()].every((n) => n === 1)).toBe(true);
     expect(destination.arrivals.every((a) => a.verified)).toBe(true);
     expect(await attemptsOf(stack, ids)).toEqual(ids.map(() => 1));
+  });
+
+  test('100 events to a destination limited to 10/s alone: the three workers together keep to it, each forward once on attempt 1', async () => {
+    destination.arrivals.length = 0;
+    const ids = await sendAll(stack, 100, 'bulk.created');
+    await allSucceeded(stack, ids, 120_000);
+    const arrivals = destination.arrivals.filter((a) => a.id.endsWith('/forward:bulk'));
+    const times = arrivals.map((a) => a.at);
+    const spanMs = Math.max(...times) - Math.min(...times);
+    const busiest = busiestWindow(arrivals, 2_000);
+    process.stdout.write(
+      `destination limits: 3 workers, 100 forwards at 10/s alone in ${spanMs} ms (${((100 * 1000) / spanMs).toFixed(1)}/s); busiest 2 s window ${busiest} (bound ${twoSecondBound(10)}); at most ${Math.max(...arrivals.map((a) => a.inFlight))} in flight\n`,
+    );
+    expect(busiest).toBeLessThanOrEqual(twoSecondBound(10));
+    expect(spanMs).toBeGreaterThanOrEqual(leastSpanMs(100, 10));
+    expect(new Set(arrivals.map((a) => a.id)).size).toBe(100);
+    expect(arrivals).toHaveLength(100);
+    expect(await attemptsOf(stack, ids, 'forward:bulk')).toEqual(ids.map(() => 1));
   });
 });
