@@ -14,6 +14,7 @@ import { reconcileSource } from '../reconcile/reconcile-source';
 import { createBodyStore } from '../store/body-store';
 import { ensureSchedules } from '../temporal/ensure-schedules';
 import { ensureAlertSchedules } from '../alerts/ensure-alert-schedules';
+import { startTracing } from '../telemetry/start-tracing';
 import { freePort } from '../stack/free-port';
 import { waitUntil } from '../stack/wait-until';
 import { ensureIndexes, openStore } from '../store/open-store';
@@ -44,6 +45,8 @@ export async function runWorker(): Promise<number> {
   // this worker's /metrics appends what it serves, so one scrape gets both.
   const sdkMetricsAddress = `127.0.0.1:${await freePort()}`;
   installRuntime(logger, { metricsAddress: sdkMetricsAddress });
+  // Off (undefined) unless OTEL_EXPORTER_OTLP_ENDPOINT is set: then no span, exporter or interceptor exists.
+  const tracing = startTracing('hookflow-worker');
   const store = await openStore(config.mongodb.uri, config.mongodb.database, {
     onRenewed: (reason) => logger.warn({ reason }, 'replaced the MongoDB client'),
   });
@@ -87,6 +90,7 @@ export async function runWorker(): Promise<number> {
           alerts: config.alerts,
           metrics,
           maxConcurrentActions: config.worker.maxConcurrentActions,
+          ...(tracing ? { tracing } : {}),
           ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
           reconcile: ({ source, lookbackMs }, signal) =>
             reconcileSource(
@@ -119,6 +123,8 @@ export async function runWorker(): Promise<number> {
     await client.close();
     await store.close();
   }
+  // The spans of the last attempts and workflows, still batched.
+  await tracing?.shutdown();
   logger.info('worker stopped');
   return 0;
 }

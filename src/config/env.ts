@@ -27,6 +27,14 @@ export const ENV_VARS = {
   TEMPORAL_CLI: 'path of a `temporal` CLI binary to run the embedded dev server with',
   MONGODB_URI: 'MongoDB connection string; when set, `hookflow start` starts no MongoDB server',
   MONGODB_DATABASE: 'MongoDB database name (overrides mongodb.database)',
+  // OpenTelemetry's standard variables (src/telemetry/): the exporter reads the rest itself
+  // (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION, OTEL_BSP_*, OTEL_RESOURCE_ATTRIBUTES).
+  OTEL_EXPORTER_OTLP_ENDPOINT: 'OTLP/HTTP base URL of a collector (e.g. http://otel-collector:4318); set, traces are exported, unset, tracing is off',
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'full OTLP/HTTP traces URL (…/v1/traces), instead of OTEL_EXPORTER_OTLP_ENDPOINT',
+  OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf (default) or http/json',
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'the same, for traces only',
+  OTEL_SERVICE_NAME: 'service.name of the spans (default hookflow-receiver / hookflow-worker)',
+  OTEL_SDK_DISABLED: '`true` turns tracing off even with an endpoint set',
 } as const;
 
 export type EnvVar = keyof typeof ENV_VARS;

@@ -1,6 +1,8 @@
 import pino, { type Logger } from 'pino';
 import { env } from '../config/env';
 import { providers } from '../providers/registry';
+import { traceLogFields } from '../telemetry/trace-log-fields';
+import { tracingEnabled } from '../telemetry/tracing-settings';
 
 export type { Logger };
 
@@ -46,5 +48,8 @@ export function createLogger(
     name,
     level,
     redact: { paths: redactPaths(secretHeaders), censor: '[redacted]' },
+    // With tracing on, each line logged inside a span (a request, an action attempt) carries its
+    // trace_id and span_id; with it off, no mixin runs at all.
+    ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
   });
 }

@@ -1,4 +1,5 @@
 import Router from '@koa/router';
+import type { Tracer } from '@opentelemetry/api';
 import type { Client } from '@temporalio/client';
 import Koa from 'koa';
 import type { Db } from 'mongodb';
@@ -22,6 +23,7 @@ import { checkRecorded } from './check-recorded';
 import { errorMiddleware } from './error-middleware';
 import { learnHookSecret } from './learn-hook-secret';
 import { queryOf } from '../filters/query-of';
+import { traceRequests } from '../telemetry/trace-requests';
 import { planEvent } from './plan-event';
 import { readRequest } from './read-request';
 import { createSourceRateLimits } from './source-rate-limits';
@@ -45,6 +47,8 @@ export interface ReceiverDeps {
   readonly stopping?: () => boolean;
   /** More /readyz checks beside Temporal's and MongoDB's (under `hookflow start`: the servers it is restarting). */
   readonly readinessChecks?: Readonly<Record<string, DependencyCheck>>;
+  /** With tracing on (src/telemetry/): each delivery is a span, the root of its event's trace. */
+  readonly tracer?: Tracer;
 }
 
 /**
@@ -63,6 +67,7 @@ export function createApp({
   metrics = createReceiverMetrics(),
   stopping = () => false,
   readinessChecks = {},
+  tracer,
 }: ReceiverDeps): Koa<DeliveryState> {
   const app = new Koa<DeliveryState>();
   // With `proxy`, ctx.ip is the first X-Forwarded-For entry (and ctx.protocol/ctx.host follow
@@ -119,6 +124,8 @@ export function createApp({
       'connection ended before the response was sent',
     );
   });
+  // Step 0, before the error middleware so its log lines and answers are inside the span too.
+  if (tracer) app.use(traceRequests(tracer));
   app.use(errorMiddleware(logger, metrics.signatureFailures));
   app.use(router.routes());
   app.use(async (ctx) => {

@@ -11,9 +11,11 @@ import type { Handlers } from '../handlers/types';
 import type { Transforms } from '../transforms/transform-types';
 import type { ActivityMetrics } from '../metrics/activity-metrics';
 import { createBodyStore } from '../store/body-store';
-import { workflowCodeOptions } from './workflow-code';
+import type { Tracing } from '../telemetry/start-tracing';
+import { withTracing } from '../telemetry/worker-tracing';
 import { createLimitActivities } from '../limits/create-limit-activities';
 import { createDestinationWorkers, withDestinationWorkers } from '../limits/destination-workers';
+import { workflowCodeOptions } from './workflow-code';
 import type { Store } from '../store/open-store';
 
 export interface WorkerDeps {
@@ -33,6 +35,8 @@ export interface WorkerDeps {
   readonly reconcile?: MaintenanceDeps['reconcile'];
   /** Action attempts this worker runs at once (`worker.maxConcurrentActions`). */
   readonly maxConcurrentActions?: number;
+  /** This process's tracing, when on (src/telemetry/): spans of workflows and action attempts. */
+  readonly tracing?: Tracing;
   /** Alert rules (src/alerts/); destinations' circuit breakers come with `destinations`. */
   readonly alerts?: AlertsConfig;
 }
@@ -50,6 +54,7 @@ export async function createWorker({
   metrics,
   reconcile,
   maxConcurrentActions = 200,
+  tracing,
   alerts = { rules: [] },
 }: WorkerDeps): Promise<Worker> {
   // Only when something watches: otherwise forwards and failures report nowhere, at no cost.
@@ -65,7 +70,7 @@ export async function createWorker({
     // Permits for destinations' maxConcurrency (src/limits/): the SDK's client runs on this connection.
     ...createLimitActivities({ client: new Client({ connection, namespace }) }),
   };
-  const main = await Worker.create({
+  const main = await Worker.create(withTracing({
     connection,
     namespace,
     taskQueue,
@@ -76,7 +81,7 @@ export async function createWorker({
     maxConcurrentActivityTaskExecutions: maxConcurrentActions,
     // Let running activities finish on SIGTERM before the worker exits.
     shutdownGraceTime: '30 seconds',
-  });
+  }, tracing));
   // Limited destinations' forwards run from their own task queues (issue #13, src/limits/).
   return withDestinationWorkers(main, await createDestinationWorkers({ connection, namespace, taskQueue, destinations, activities, maxConcurrentActions }));
 }
