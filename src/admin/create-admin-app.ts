@@ -18,6 +18,7 @@ import { MAX_BULK_LIMIT, runBulk } from './run-bulk';
 import { showEvent } from './show-event';
 import { terminateEvent } from './terminate-event';
 import { setPaused } from '../controls/set-paused';
+import { reportAlert } from '../alerts/report-alert';
 import { createConsole } from '../console/create-console';
 
 export interface AdminAppDeps extends AdminDeps {
@@ -99,6 +100,13 @@ export function createAdminApp(deps: AdminAppDeps): Koa {
         if (!deps.controls) throw new Error('the admin API was started without the controls collection');
         const reason = parseReason(body, { required: false });
         ctx.body = await setPaused({ controls: deps.controls, events: deps.events, temporal: deps.temporal }, kind, name, action === 'pause', reason, (deps.now ?? (() => new Date()))());
+        // destination.paused alerts hear of an operator's pause and resume too (src/alerts/).
+        if (kind === 'destination') {
+          const detail = action === 'pause' ? `paused by an operator${reason ? `: ${reason}` : ''}` : 'resumed by an operator';
+          await reportAlert({ client: deps.temporal, taskQueue: deps.config.temporal.taskQueue, rules: deps.config.alerts.rules }, 'destination.paused', name, { kind: 'state', at: Date.now(), firing: action === 'pause', detail }).catch(
+            (error: unknown) => deps.logger.warn({ err: error, destination: name }, 'paused state written, but its destination.paused alert could not be told'),
+          );
+        }
       });
     }
   }

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { startAdminServer, type RunningAdminServer } from '../../src/admin/start-admin-server';
+import { createBodyStore } from '../../src/store/body-store';
 import { waitUntil } from '../../src/stack/wait-until';
 import { alertsAt, slackAt, waitForAlert } from '../harness/alert-inbox';
 import { startDestinationServer, type DestinationServer } from '../harness/destination-server';
@@ -19,6 +22,8 @@ describe('a destination circuit breaker', () => {
   let destination: DestinationServer;
   let inbox: DestinationServer;
   let stack: TestStack;
+  let admin: RunningAdminServer;
+  const token = `admin-${randomBytes(16).toString('hex')}`;
 
   beforeAll(async () => {
     destination = await startDestinationServer(destinationSecret);
@@ -28,19 +33,28 @@ describe('a destination circuit breaker', () => {
       sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
       destinations: {
         crm: { url: `${destination.url}/crm`, secrets: [destinationSecret], timeoutMs: 5_000, circuitBreaker: { failures: 3, within: '1m', coolDown: '1s' } },
+        erp: { url: `${destination.url}/erp`, secrets: [destinationSecret], timeoutMs: 5_000 },
       },
       // One attempt per event: each failed event is one failed attempt.
       routes: [{ source: 'demo', events: ['*'], actions: [{ forward: 'crm' }], retry: { maximumAttempts: 1 } }],
       alerts: {
         rules: [
-          { name: 'paused', on: 'destination.paused', slack: `${inbox.url}/slack`, webhook },
+          { name: 'paused', on: 'destination.paused', destinations: ['crm'], slack: `${inbox.url}/slack`, webhook },
+          { name: 'erp-paused', on: 'destination.paused', destinations: ['erp'], repeatEvery: '2s', webhook },
           { name: 'failing', on: 'destination.failing', destinations: ['crm'], rate: 0.5, minAttempts: 3, window: '5m', webhook },
         ],
       },
     });
+    const config = { ...stack.config, admin: { ...stack.config.admin, token } };
+    admin = await startAdminServer(
+      { config, temporal: stack.client, events: stack.store.events, controls: stack.store.controls, bodies: createBodyStore(stack.store.bodies), logger: pino({ level: 'silent' }) },
+      '127.0.0.1',
+      0,
+    );
   });
 
   afterAll(async () => {
+    await admin?.close();
     await stack?.close();
     await destination?.close();
     await inbox?.close();
@@ -104,5 +118,27 @@ describe('a destination circuit breaker', () => {
     const cleared = await waitForAlert(inbox, '/hook', 'failing', 'alert.resolved');
     expect(cleared.verified).toBe(true);
     expect(alertsAt(inbox, '/hook', 'failing').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+  });
+
+  test("an operator's pause opens destination.paused, reminds at most every repeatEvery while it lasts, and the resume resolves it once", async () => {
+    const api = async (path: string, body: unknown) =>
+      (await fetch(`${admin.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+    expect(await api('/destinations/erp/pause', { reason: 'ERP upgrade' })).toBe(200);
+    const opened = await waitForAlert(inbox, '/hook', 'erp-paused', 'alert.opened');
+    expect(opened.data.summary).toBe('destination erp is paused (last: paused by an operator: ERP upgrade)');
+    await waitForAlert(inbox, '/hook', 'erp-paused', 'alert.repeated');
+    expect(await api('/destinations/erp/resume', {})).toBe(200);
+    const resolved = await waitForAlert(inbox, '/hook', 'erp-paused', 'alert.resolved');
+    expect(resolved.data.summary).toBe('destination erp is no longer paused (last: resumed by an operator)');
+    const sent = alertsAt(inbox, '/hook', 'erp-paused');
+    expect(sent[0]!.type).toBe('alert.opened');
+    expect(sent.at(-1)!.type).toBe('alert.resolved');
+    const repeats = sent.filter((a) => a.type === 'alert.repeated');
+    expect(repeats.length).toBeGreaterThanOrEqual(1);
+    // Never two notifications closer than repeatEvery, except the resolution.
+    const times = sent.slice(0, -1).map((a) => Date.parse(a.data.at));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(2_000);
+    expect(new Set(sent.map((a) => a.webhookId)).size).toBe(sent.length);
+    expect(sent.every((a) => a.verified)).toBe(true);
   });
 });
