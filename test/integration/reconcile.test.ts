@@ -40,6 +40,8 @@ describe('hookflow reconcile', () => {
   // The worker's scheduled reconciliations count here, as `hookflow worker` counts on its /metrics.
   const workerRegistry = new Registry();
   const countReconciled = createReconciledCounter(workerRegistry);
+  const workerLogs: Record<string, unknown>[] = [];
+  const workerLogger = pino({ level: 'info' }, { write: (line: string) => void workerLogs.push(JSON.parse(line) as Record<string, unknown>) });
 
   beforeAll(async () => {
     api = await startProviderApiServer({ stripeKey, githubToken, app: { id: appId, publicKey: createPublicKey(appKey.publicKey) } });
@@ -81,7 +83,7 @@ describe('hookflow reconcile', () => {
             temporal: stack.client,
             events: stack.store.events,
             bodies: createBodyStore(stack.store.bodies),
-            logger: pino({ level: 'silent' }),
+            logger: workerLogger,
             count: countReconciled,
           },
           source,
@@ -260,6 +262,11 @@ describe('hookflow reconcile', () => {
     expect(first.every((r) => r.failed === 0 && r.found === r.alreadyStored + r.recovered)).toBe(true);
     expect(await reconciledMetric('recovered')).toBe(1);
     const storedBefore = await reconciledMetric('already_stored');
+    // One log line per run, with the counts.
+    const recovering = first.find((r) => r.recovered === 1)!;
+    expect(workerLogs.filter((l) => l.msg === 'reconciled' && l.source === 'stripe' && l.recovered === 1)).toEqual([
+      expect.objectContaining({ dryRun: false, failed: 0, found: recovering.found, alreadyStored: recovering.alreadyStored }),
+    ]);
 
     // SKIP overlap: the second trigger is sent once the first run finished.
     await stack.client.schedule.getHandle(scheduleId).trigger();
