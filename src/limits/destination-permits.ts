@@ -20,6 +20,12 @@ const IDLE = '1 minute';
 const RECLAIM_AFTER = '20 seconds';
 /** Each permit costs about 6 history events; a run continues as new long before Temporal's 50 000. */
 const HISTORY_LIMIT = 5_000;
+/**
+ * Asks queued at most. The queue is carried over a continue-as-new in one payload (about 250
+ * bytes an ask) and Temporal refuses payloads over 2 MB, so an ask beyond this is not queued:
+ * its asker asks again after its re-ask interval (permit-gate.ts), as it would had the ask been lost.
+ */
+export const MAX_WAITING = 4_000;
 
 const checks = proxyLocalActivities<LimitActivities>({
   startToCloseTimeout: '30 seconds',
@@ -38,6 +44,7 @@ export async function destinationPermits(state: PermitsState): Promise<void> {
   let limit = state.limit;
   const holders = new Map((state.holders ?? []).map((h) => [h.token, h]));
   const waiting: PermitRequest[] = [...(state.waiting ?? [])];
+  const queued = new Set(waiting.map((w) => w.token));
   let sending = 0;
 
   const grant = (request: PermitRequest) => {
@@ -54,16 +61,22 @@ export async function destinationPermits(state: PermitsState): Promise<void> {
     // Asked again (the asker's periodic re-ask, or a retried local activity): one ask, but a
     // holder is told again in case it never heard.
     if (holders.has(request.token)) grant(request);
-    else if (!waiting.some((w) => w.token === request.token)) waiting.push(request);
+    else if (waiting.length < MAX_WAITING && !queued.has(request.token)) {
+      waiting.push(request);
+      queued.add(request.token);
+    }
   });
   setHandler(releasePermitSignal, (token) => {
     holders.delete(token);
-    const at = waiting.findIndex((w) => w.token === token);
-    if (at >= 0) waiting.splice(at, 1);
+    if (queued.delete(token)) waiting.splice(waiting.findIndex((w) => w.token === token), 1);
   });
 
   for (;;) {
-    while (holders.size < limit && waiting.length > 0) grant(waiting.shift()!);
+    while (holders.size < limit && waiting.length > 0) {
+      const next = waiting.shift()!;
+      queued.delete(next.token);
+      grant(next);
+    }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > HISTORY_LIMIT) {
       // Grants in flight are commands of this run: let them land first. Signals arriving
