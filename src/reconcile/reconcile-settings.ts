@@ -52,6 +52,10 @@ export function resolveReconcileSettings(
     throw fail(apiToken !== undefined ? 'apiToken' : 'hook', 'a stripe source takes apiKey (and apiUrl), not a GitHub token or hook');
   }
   if (provider === 'github' && apiKey !== undefined) throw fail('apiKey', 'a github source takes apiToken and hook, not apiKey');
+  // Stripe's API lists events but has no call to resend one: its events are fed.
+  if (provider === 'stripe' && reconcile?.mode === 'redeliver') {
+    throw fail('reconcile.mode', 'the stripe API cannot redeliver an event; missing events are fed ("feed", the default)');
+  }
   const asApp = hook !== undefined && 'appId' in hook;
   if (asApp && apiToken !== undefined) {
     throw fail('apiToken', "the App's hook with appId and privateKey authenticates as the App (a JWT per run); drop apiToken");

@@ -124,6 +124,7 @@ describe('retention, namespace retention and reconcile config', () => {
     [{ sources: { stripe: { ...stripe, reconcile: { every: '1h' } } } }, 'sources.stripe.apiKey: reconcile.every needs apiKey'],
     [{ sources: { github: { ...github, apiToken: 't', reconcile: { every: '1h' } } } }, 'sources.github.hook'],
     [{ sources: { stripe: { ...stripe, apiKey: 'env:NOT_SET_ANYWHERE_X' } } }, 'sources.stripe.apiKey: environment variable'],
+    [{ sources: { stripe: { ...stripe, apiKey: 'k', reconcile: { mode: 'redeliver' } } } }, 'sources.stripe.reconcile.mode: the stripe API cannot redeliver'],
   ])('refuses %j', (json, message) => {
     expect(configError(json)).toContain(message);
   });
