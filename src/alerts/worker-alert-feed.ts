@@ -1,5 +1,5 @@
-import type { Client } from '@temporalio/client';
-import { breakerInput, breakerWorkflowId, BREAKER_ATTEMPT_SIGNAL, type BreakerAttempt } from '../breaker/breaker-input';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { breakerInput, breakerWorkflowId, BREAKER_ATTEMPT_SIGNAL, type BreakerAttempt, type BreakerInput } from '../breaker/breaker-input';
 import type { DestinationConfig } from '../config/load-config';
 import type { AlertRule } from './alert-rule';
 import { anyRule, reportAlert } from './report-alert';
@@ -23,15 +23,7 @@ export function createAlertFeed(rules: readonly AlertRule[], destinations: Reado
     async forwardAttempt(client, destination, attempt) {
       const settings = destinations.get(destination)?.circuitBreaker;
       await Promise.all([
-        settings
-          ? client.workflow.signalWithStart('destinationBreaker', {
-              workflowId: breakerWorkflowId(taskQueue, destination),
-              taskQueue,
-              args: [breakerInput(destination, settings)],
-              signal: BREAKER_ATTEMPT_SIGNAL,
-              signalArgs: [attempt],
-            })
-          : undefined,
+        settings ? tellBreaker(client, taskQueue, destination, breakerInput(destination, settings), attempt) : undefined,
         anyRule(rules, 'destination.failing', destination)
           ? reportAlert({ client, taskQueue, rules }, 'destination.failing', destination, {
               kind: 'count',
@@ -56,4 +48,21 @@ export function createAlertFeed(rules: readonly AlertRule[], destinations: Reado
       });
     },
   };
+}
+
+/**
+ * A failure starts the breaker if it is not running; a success only reaches a running one (it
+ * clears a run of failures), so a healthy destination costs no workflow at all.
+ */
+async function tellBreaker(client: Client, taskQueue: string, destination: string, input: BreakerInput, attempt: BreakerAttempt): Promise<void> {
+  const workflowId = breakerWorkflowId(taskQueue, destination);
+  if (!attempt.ok) {
+    await client.workflow.signalWithStart('destinationBreaker', { workflowId, taskQueue, args: [input], signal: BREAKER_ATTEMPT_SIGNAL, signalArgs: [attempt] });
+    return;
+  }
+  try {
+    await client.workflow.getHandle(workflowId).signal(BREAKER_ATTEMPT_SIGNAL, attempt);
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
 }
