@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import pino from 'pino';
 import { ensureAlertSchedules } from '../../src/alerts/ensure-alert-schedules';
 import { startSignatureAlertFeed, type SignatureAlertFeed } from '../../src/alerts/signature-alert-feed';
@@ -74,7 +75,9 @@ describe('alerts open once per condition and resolve once', () => {
     ]);
   });
 
-  test('a spike of 401s on a source opens signatures.failing once and resolves once', async () => {
+  test('a spike of 401s on a source opens signatures.failing once and resolves once; a delivery answered 503 is retried under the same webhook-id', async () => {
+    // The webhook receiver is down for the first two tries of the first notification.
+    inbox.script('/hook', [{ status: 503 }, { status: 500 }]);
     for (let i = 0; i < 12; i++) {
       const { body } = demoEvent('order.paid');
       expect((await stack.post('/webhooks/shop', body, hmacHeaders(body, 'not-the-secret'))).status).toBe(401);
@@ -84,7 +87,11 @@ describe('alerts open once per condition and resolve once', () => {
     expect(opened.data.summary).toMatch(/^\d+ signature failure\(s\) \(401\) on source shop in the last 4s$/);
     const resolved = await waitForAlert(inbox, '/hook', 'forgeries', 'alert.resolved');
     expect(resolved.data.occurrences).toBe(12);
-    expect(alertsAt(inbox, '/hook', 'forgeries').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+    const sent = alertsAt(inbox, '/hook', 'forgeries');
+    // Three tries of one `opened` (the same notification, the same webhook-id), then the resolution.
+    expect(sent.map((a) => a.type)).toEqual(['alert.opened', 'alert.opened', 'alert.opened', 'alert.resolved']);
+    expect(new Set(sent.slice(0, 3).map((a) => a.webhookId)).size).toBe(1);
+    expect(sent[3]!.webhookId).not.toBe(sent[0]!.webhookId);
     expect(slackAt(inbox, '/slack', 'forgeries')).toHaveLength(2);
   });
 });
@@ -132,5 +139,9 @@ describe('backlog.high', () => {
     const resolved = await waitForAlert(inbox, '/hook', 'backlog', 'alert.resolved');
     expect(resolved.data.summary).toBe(`the backlog of task queue ${stack.config.temporal.taskQueue} is below 4 again (last: 0 workflow and 0 activity task(s) waiting)`);
     expect(alertsAt(inbox, '/hook', 'backlog').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+
+    // The rule taken out of the config: the next worker start deletes its schedule.
+    expect(await ensureAlertSchedules(stack.client, stack.config.temporal.taskQueue, [])).toEqual([]);
+    await expect(stack.client.schedule.getHandle(`${stack.config.temporal.taskQueue}/alert-check/backlog`).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
   });
 });
