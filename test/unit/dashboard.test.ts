@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Histogram, Summary, type Registry } from 'prom-client';
+import { parser } from '@prometheus-io/lezer-promql';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config/schema';
 import { createReceiverMetrics } from '../../src/metrics/create-receiver-metrics';
@@ -37,27 +38,33 @@ const dashboard = JSON.parse(read('deploy/grafana/dashboards/hookflow.json')) as
 /** Every panel, those inside collapsed rows too. */
 const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((panel) => [panel, ...allPanels(panel.panels ?? [])]);
 
-const PROMQL_KEYWORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'and', 'or', 'unless', 'inf', 'nan']);
+/**
+ * Grafana's variables replaced as Grafana does before a query reaches Prometheus: a range
+ * variable by a duration, any other by a value (inside `"..."`, a regex matching all).
+ */
+const interpolate = (expr: string) =>
+  expr.replace(/\$__(?:rate_)?interval\b|\$__range\b/g, '1m').replace(/\$\{?\w+\}?/g, '.*');
 
 /**
- * The metric names a PromQL expression selects: every identifier that is not a function or
- * aggregation (followed by `(`), a keyword, a label (inside `{}` or a grouping clause), a
- * duration (inside `[]`), a string or a Grafana variable. A histogram is queried through its
- * series, so `_bucket`, `_sum` and `_count` names come out as written.
+ * The metric names a PromQL expression selects, read from Prometheus's own PromQL grammar
+ * (@prometheus-io/lezer-promql, the parser of the Prometheus UI): the name of each vector
+ * selector, or its `__name__` matcher. A histogram is queried through its series, so
+ * `_bucket`, `_sum` and `_count` names come out as written. Throws on a syntax error.
  */
 export function metricNames(expr: string): string[] {
-  const bare = expr
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""')
-    .replace(/\{[^}]*\}/g, ' ')
-    .replace(/\[[^\]]*\]/g, ' ')
-    .replace(/\b(?:by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ')
-    .replace(/\$\{?\w+\}?/g, ' ');
+  const text = interpolate(expr);
   const names: string[] = [];
-  for (const match of bare.matchAll(/(?<![\w.:])[a-zA-Z_:][\w:]*/g)) {
-    const after = bare.slice(match.index! + match[0].length);
-    if (/^\s*\(/.test(after) || PROMQL_KEYWORDS.has(match[0].toLowerCase())) continue;
-    names.push(match[0]);
-  }
+  const cursor = parser.parse(text).cursor();
+  do {
+    if (cursor.type.isError) throw new Error(`PromQL syntax error at ${cursor.from} in ${JSON.stringify(text)}`);
+    const node = cursor.node;
+    if (node.name === 'Identifier' && node.parent?.name === 'VectorSelector') names.push(text.slice(node.from, node.to));
+    if (node.name === 'UnquotedLabelMatcher' || node.name === 'QuotedLabelMatcher') {
+      const label = node.getChild('LabelName') ?? node.getChild('QuotedLabelName');
+      const value = node.getChild('StringLiteral');
+      if (label && value && text.slice(label.from, label.to).replace(/"/g, '') === '__name__') names.push(JSON.parse(text.slice(value.from, value.to)) as string);
+    }
+  } while (cursor.next());
   return [...new Set(names)];
 }
 
@@ -93,6 +100,12 @@ describe('metricNames (PromQL)', () => {
     expect(metricNames('histogram_quantile(0.95, sum by (le, kind) (rate(a_bucket{x="b{c}", y=~"$source"}[$__rate_interval])))')).toEqual(['a_bucket']);
     expect(metricNames('sum(rate(a_sum[5m] offset 1h)) / on (job) group_left (instance) sum(rate(a_count[1m])) > bool 0')).toEqual(['a_sum', 'a_count']);
     expect(metricNames('max by (type) (backlog) or vector(0)')).toEqual(['backlog']);
+    expect(metricNames('sum(rate({__name__="by_name_total", job="x"}[1m]))')).toEqual(['by_name_total']);
+  });
+
+  test('refuses what Prometheus would refuse', () => {
+    expect(() => metricNames('sum(rate(a_total[1m])')).toThrow(/syntax error/);
+    expect(() => metricNames('sum by (le (rate(a_bucket[1m]))')).toThrow(/syntax error/);
   });
 });
 
