@@ -42,8 +42,9 @@ export function permitGate(): WithPermit {
       } while (!(await condition(() => granted.has(request.token), REASK)));
       return await run();
     } finally {
-      // Also when cancelled while waiting (the ask leaves the queue) or holding. A permits
-      // workflow that is gone has nothing to free.
+      // Also when cancelled while waiting (the ask leaves the queue) or holding. Awaited: a
+      // signal left pending when the run completes is never sent (tried: the permit leaked). A
+      // permits workflow that is gone has nothing to free.
       await CancellationScope.nonCancellable(() => getExternalWorkflowHandle(permits).signal(releasePermitSignal, request.token)).catch(() => undefined);
     }
   };
