@@ -9,10 +9,12 @@ export interface Data<T> {
 
 /**
  * Load `fetcher`'s data when `key` changes, and again every `refreshMs` while set (live
- * refresh). A slow answer for an old key never overwrites the new one.
+ * refresh). A slow answer for an old key never overwrites the new one, and the old key's data
+ * is not shown once the key has changed.
  */
 export function useData<T>(key: string, fetcher: () => Promise<T>, refreshMs?: number): Data<T> {
-  const [data, setData] = useState<T | undefined>(undefined);
+  // Kept with the key it answers, so a page never shows the last key's data under the new one.
+  const [loaded, setLoaded] = useState<{ key: string; value: T } | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [loading, setLoading] = useState(true);
   const [tick, setTick] = useState(0);
@@ -27,7 +29,7 @@ export function useData<T>(key: string, fetcher: () => Promise<T>, refreshMs?: n
     fetcherRef.current().then(
       (value) => {
         if (!live || latest.current !== key) return;
-        setData(value);
+        setLoaded({ key, value });
         setError(undefined);
         setLoading(false);
       },
@@ -49,5 +51,5 @@ export function useData<T>(key: string, fetcher: () => Promise<T>, refreshMs?: n
   }, [refreshMs, key]);
 
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { data, error, loading, reload };
+  return { data: loaded?.key === key ? loaded.value : undefined, error, loading, reload };
 }

@@ -56,7 +56,7 @@ export function ConfirmDialog({ request, onClose }: { request: ConfirmRequest | 
           <h2 id="confirm-title">{request.action}?</h2>
           <p>{request.description}</p>
           <label for="confirm-reason">Reason{request.reasonRequired ? ' (required)' : ' (optional)'}</label>
-          <textarea id="confirm-reason" rows={3} value={reason} required={request.reasonRequired} onInput={(e) => setReason(e.currentTarget.value)} />
+          <textarea id="confirm-reason" rows={3} value={reason} aria-required={request.reasonRequired} onInput={(e) => setReason(e.currentTarget.value)} />
           {error && (
             <p class="error" role="alert">
               {error}

@@ -18,7 +18,8 @@ export function LatencyChart({ points, title }: { points: LatencyPoint[]; title:
   const max = Math.max(0.001, ...withData.map((p) => p.p99 ?? 0));
   const t0 = new Date(points[0].at).getTime();
   const span = Math.max(1, new Date(points[points.length - 1].at).getTime() - t0);
-  const x = (p: LatencyPoint) => ((new Date(p.at).getTime() - t0) / span) * (WIDTH - 4) + 2;
+  // A single interval with data sits in the middle rather than on the edge.
+  const x = (p: LatencyPoint) => (withData.length === 1 ? WIDTH / 2 : ((new Date(p.at).getTime() - t0) / span) * (WIDTH - 4) + 2);
   const y = (v: number | null) => HEIGHT - ((v ?? 0) / max) * (HEIGHT - 16);
   const line = (q: 'p50' | 'p99') => withData.map((p) => `${x(p).toFixed(1)},${y(p[q]).toFixed(1)}`).join(' ');
   const last = withData[withData.length - 1];

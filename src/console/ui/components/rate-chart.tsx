@@ -34,7 +34,7 @@ export function RateChart({ series, title }: { series: RateSeries; title: string
           );
         })}
         <text x="2" y={HEIGHT + 16} class="tick">
-          {new Date(series.starts[0]).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}
+          {new Date(series.starts[0]).toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' })}
         </text>
         <text x={WIDTH - 2} y={HEIGHT + 16} class="tick" text-anchor="end">
           now

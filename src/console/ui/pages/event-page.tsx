@@ -83,8 +83,11 @@ export function EventPage({ id }: { id: string }) {
             )}
             <div>
               <dt>Temporal</dt>
+              <dd>{d.temporal ? `${d.temporal.status}, ${d.temporal.historyLength} history events` : 'no workflow (past retention?)'}</dd>
+            </div>
+            <div>
+              <dt>Temporal UI</dt>
               <dd>
-                {d.temporal ? `${d.temporal.status}, ${d.temporal.historyLength} history events` : 'no workflow (past retention?)'} ·{' '}
                 <a href={d.temporalUrl} target="_blank" rel="noopener noreferrer">
                   Open in the Temporal UI
                 </a>

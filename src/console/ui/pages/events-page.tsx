@@ -40,23 +40,17 @@ export function EventsPage() {
   const sources = useData<{ sources: SourceStats[] }>('sources', () => api.get('/sources'));
 
   const go = (next: URLSearchParams) => navigate(`/events${next.toString() ? `?${next}` : ''}`);
-  const applyFilters = (event: Event) => {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+  const applyFilters = (values: Record<(typeof FILTERS)[number], string>) => {
     const next = new URLSearchParams();
     for (const field of FILTERS) {
-      const raw = String(form.get(field) ?? '').trim();
+      const raw = values[field].trim();
       const value = field === 'from' || field === 'to' ? localInputToIso(raw) : raw;
       if (value) next.set(field, value);
     }
     setPrevious([]);
     go(next);
   };
-  const applySearch = (event: Event) => {
-    event.preventDefault();
-    const value = String(new FormData(event.currentTarget as HTMLFormElement).get('q') ?? '').trim();
-    go(new URLSearchParams(value ? { q: value } : {}));
-  };
+  const applySearch = (value: string) => go(new URLSearchParams(value ? { q: value } : {}));
   const pageTo = (nextCursor: string | undefined, back: boolean) => {
     const next = new URLSearchParams(params);
     if (nextCursor) next.set('cursor', nextCursor);
@@ -68,56 +62,9 @@ export function EventsPage() {
   return (
     <section aria-labelledby="events-title">
       <h1 id="events-title">Events</h1>
-      <form class="filters" onSubmit={applyFilters} aria-label="Filter events" key={search}>
-        <div class="field">
-          <label for="filter-source">Source</label>
-          <select id="filter-source" name="source" value={params.get('source') ?? ''}>
-            <option value="">Any source</option>
-            {(sources.data?.sources ?? []).map((s) => (
-              <option key={s.name} value={s.name}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-type">Type</label>
-          <input id="filter-type" name="type" type="text" placeholder="invoice.paid" value={params.get('type') ?? ''} />
-        </div>
-        <div class="field">
-          <label for="filter-status">Status</label>
-          <select id="filter-status" name="status" value={params.get('status') ?? ''}>
-            <option value="">Any status</option>
-            {EVENT_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="field">
-          <label for="filter-from">From</label>
-          <input id="filter-from" name="from" type="datetime-local" value={isoToLocalInput(params.get('from') ?? undefined)} />
-        </div>
-        <div class="field">
-          <label for="filter-to">To</label>
-          <input id="filter-to" name="to" type="datetime-local" value={isoToLocalInput(params.get('to') ?? undefined)} />
-        </div>
-        <div class="buttons">
-          <button type="submit" class="primary">
-            Apply filters
-          </button>
-          <button type="button" onClick={() => go(new URLSearchParams())}>
-            Clear
-          </button>
-        </div>
-      </form>
+      <FilterForm key={search} params={params} sources={(sources.data?.sources ?? []).map((s) => s.name)} onApply={applyFilters} onClear={() => go(new URLSearchParams())} />
       <div class="toolbar">
-        <form class="search" role="search" onSubmit={applySearch} key={`q ${q ?? ''}`}>
-          <label for="search-id">Event ID</label>
-          <input id="search-id" name="q" type="search" placeholder="evt_… or source:evt_…" value={q ?? ''} />
-          <button type="submit">Search</button>
-        </form>
+        <SearchForm key={`q ${q ?? ''}`} initial={q ?? ''} onSearch={applySearch} />
         <label class="checkbox">
           <input type="checkbox" checked={live} onChange={(e) => setLive(e.currentTarget.checked)} /> Live refresh
         </label>
@@ -133,5 +80,93 @@ export function EventsPage() {
         </button>
       </nav>
     </section>
+  );
+}
+
+/**
+ * The filters, as typed: their own state, started from the address, so a live refresh of the
+ * list never wipes what the operator is typing; Apply puts them in the address.
+ */
+function FilterForm({ params, sources, onApply, onClear }: { params: URLSearchParams; sources: string[]; onApply(values: Record<(typeof FILTERS)[number], string>): void; onClear(): void }) {
+  const [values, setValues] = useState(() => ({
+    source: params.get('source') ?? '',
+    type: params.get('type') ?? '',
+    status: params.get('status') ?? '',
+    from: isoToLocalInput(params.get('from') ?? undefined),
+    to: isoToLocalInput(params.get('to') ?? undefined),
+  }));
+  const set = (field: (typeof FILTERS)[number]) => (event: Event) => setValues({ ...values, [field]: (event.currentTarget as HTMLInputElement).value });
+  return (
+    <form
+      class="filters"
+      aria-label="Filter events"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onApply(values);
+      }}
+    >
+      <div class="field">
+        <label for="filter-source">Source</label>
+        <select id="filter-source" value={values.source} onChange={set('source')}>
+          <option value="">Any source</option>
+          {[...new Set([...sources, ...(values.source ? [values.source] : [])])].map((name) => (
+            <option key={name} value={name}>
+              {name}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-type">Type</label>
+        <input id="filter-type" type="text" placeholder="invoice.paid" value={values.type} onInput={set('type')} />
+      </div>
+      <div class="field">
+        <label for="filter-status">Status</label>
+        <select id="filter-status" value={values.status} onChange={set('status')}>
+          <option value="">Any status</option>
+          {EVENT_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </div>
+      <div class="field">
+        <label for="filter-from">From</label>
+        <input id="filter-from" type="datetime-local" value={values.from} onInput={set('from')} />
+      </div>
+      <div class="field">
+        <label for="filter-to">To</label>
+        <input id="filter-to" type="datetime-local" value={values.to} onInput={set('to')} />
+      </div>
+      <div class="buttons">
+        <button type="submit" class="primary">
+          Apply filters
+        </button>
+        <button type="button" onClick={onClear}>
+          Clear
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The event-ID search, with its own state like the filters. */
+function SearchForm({ initial, onSearch }: { initial: string; onSearch(value: string): void }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <form
+      class="search"
+      role="search"
+      aria-label="Find an event by ID"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSearch(value.trim());
+      }}
+    >
+      <label for="search-id">Event ID</label>
+      <input id="search-id" type="search" placeholder="evt_… or source:evt_…" value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+      <button type="submit">Search</button>
+    </form>
   );
 }

@@ -19,7 +19,7 @@ export function SourcesPage() {
           : 'This admin server runs without a receiver, so it has no delivery counts; the last delivery is from the event records.'}
       </p>
       <Notice error={sources.error} loading={sources.loading && !sources.data} />
-      <div class="table-scroll" role="region" aria-label="Sources" tabIndex={0}>
+      <div class="table-scroll" role="region" aria-label="Configured sources" tabIndex={0}>
         <table>
           <thead>
             <tr>
@@ -37,7 +37,13 @@ export function SourcesPage() {
             {list.map((s) => (
               <tr key={s.name}>
                 <td>
-                  {s.name} {s.paused && <StatusBadge status="paused" />}
+                  {s.name}
+                  {s.paused && (
+                    <>
+                      {' '}
+                      <StatusBadge status="paused" />
+                    </>
+                  )}
                 </td>
                 <td>{s.provider}</td>
                 <td class="id wrap">{s.url}</td>
