@@ -1,4 +1,4 @@
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { DestinationConfig } from '../config/load-config';
 import { destinationTaskQueue } from './limit-names';
 
@@ -11,6 +11,8 @@ export interface DestinationWorkersOptions {
   /** The same activities as the main worker's (runAction is what runs here). */
   readonly activities: object;
   readonly maxConcurrentActions: number;
+  /** The main worker's activity interceptors (tracing's), so an attempt here is traced like one there. */
+  readonly activityInterceptors?: NonNullable<WorkerOptions['interceptors']>['activity'];
 }
 
 /**
@@ -19,7 +21,15 @@ export interface DestinationWorkersOptions {
  * enforces it on the queue for all pollers together: every worker process polls with the same
  * config, so the limit holds across them, where `maxActivitiesPerSecond` would be per process.
  */
-export function createDestinationWorkers({ connection, namespace, taskQueue, destinations, activities, maxConcurrentActions }: DestinationWorkersOptions): Promise<Worker[]> {
+export function createDestinationWorkers({
+  connection,
+  namespace,
+  taskQueue,
+  destinations,
+  activities,
+  maxConcurrentActions,
+  activityInterceptors = [],
+}: DestinationWorkersOptions): Promise<Worker[]> {
   const limited = [...destinations.values()].filter((destination) => destination.limits);
   return Promise.all(
     limited.map(({ name, limits }) =>
@@ -31,6 +41,7 @@ export function createDestinationWorkers({ connection, namespace, taskQueue, des
         maxConcurrentActivityTaskExecutions: maxConcurrentActions,
         ...(limits?.perSecond ? { maxTaskQueueActivitiesPerSecond: limits.perSecond } : {}),
         shutdownGraceTime: '30 seconds',
+        ...(activityInterceptors.length > 0 ? { interceptors: { activity: activityInterceptors } } : {}),
       }),
     ),
   );

@@ -12,7 +12,7 @@ import type { Transforms } from '../transforms/transform-types';
 import type { ActivityMetrics } from '../metrics/activity-metrics';
 import { createBodyStore } from '../store/body-store';
 import type { Tracing } from '../telemetry/start-tracing';
-import { withTracing } from '../telemetry/worker-tracing';
+import { withTracing, workerTracing } from '../telemetry/worker-tracing';
 import { createLimitActivities } from '../limits/create-limit-activities';
 import { createDestinationWorkers, withDestinationWorkers } from '../limits/destination-workers';
 import { workflowCodeOptions } from './workflow-code';
@@ -83,5 +83,17 @@ export async function createWorker({
     shutdownGraceTime: '30 seconds',
   }, tracing));
   // Limited destinations' forwards run from their own task queues (issue #13, src/limits/).
-  return withDestinationWorkers(main, await createDestinationWorkers({ connection, namespace, taskQueue, destinations, activities, maxConcurrentActions }));
+  return withDestinationWorkers(
+    main,
+    await createDestinationWorkers({
+      connection,
+      namespace,
+      taskQueue,
+      destinations,
+      activities,
+      maxConcurrentActions,
+      // Their attempts are traced like the main worker's.
+      activityInterceptors: workerTracing(tracing).activityInterceptors,
+    }),
+  );
 }
