@@ -26,9 +26,14 @@ let tarball: string;
 let dev: ChildProcess | undefined;
 let devOutput = '';
 
-/** The environment of a user's shell: nothing this test run set for its own stack. */
+/**
+ * The environment of a user's shell: nothing this test run set for its own stack, and nothing
+ * `npm test` says about this repository's package to its script. npm's own settings
+ * (npm_config_cache, the registry) stay: the installs below need the same warm cache.
+ */
 function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(HOOKFLOW_|TEMPORAL_|MONGODB_|OTEL_)/.test(key)));
+  const inherited = /^(HOOKFLOW_|TEMPORAL_|MONGODB_|OTEL_|npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !inherited.test(key)));
   return { ...env, ...extra };
 }
 
