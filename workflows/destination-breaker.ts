@@ -1,9 +1,10 @@
-import { condition, continueAsNew, defineSignal, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { BreakerActivities } from '../activities/create-breaker-activities';
-import { BREAKER_ATTEMPT_SIGNAL, type BreakerAttempt, type BreakerInput } from '../src/breaker/breaker-input';
+import { BREAKER_ATTEMPT_SIGNAL, BREAKER_OPERATOR_SIGNAL, type BreakerAttempt, type BreakerInput } from '../src/breaker/breaker-input';
 import { countFailures } from '../src/breaker/count-failures';
 
 export const breakerAttemptSignal = defineSignal<[BreakerAttempt]>(BREAKER_ATTEMPT_SIGNAL);
+export const breakerOperatorSignal = defineSignal(BREAKER_OPERATOR_SIGNAL);
 
 /** Local activities: a breaker's steps never wait in the task queue behind the forwards it is judging. */
 const breaker = proxyLocalActivities<BreakerActivities>({
@@ -12,7 +13,7 @@ const breaker = proxyLocalActivities<BreakerActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-/** How often an open breaker with a manual resume looks whether an operator resumed it. */
+/** How often an open breaker with a manual resume looks whether an operator resumed it (besides their signal). */
 const MANUAL_POLL_MS = 30_000;
 const SIGNALS_PER_RUN = 1_000;
 
@@ -36,6 +37,8 @@ export async function destinationBreaker(input: BreakerInput, carried?: BreakerS
   let state: BreakerState = carried ?? { failures: [] };
   const inbox: BreakerAttempt[] = [];
   setHandler(breakerAttemptSignal, (attempt) => void inbox.push(attempt));
+  let operatorActed = false;
+  setHandler(breakerOperatorSignal, () => void (operatorActed = true));
   let received = 0;
   for (;;) {
     if (received >= SIGNALS_PER_RUN || workflowInfo().continueAsNewSuggested) {
@@ -53,21 +56,27 @@ export async function destinationBreaker(input: BreakerInput, carried?: BreakerS
         // Not tripped when an operator's pause already holds the destination: theirs to resume.
         const { tripped } = await breaker.tripBreaker({ destination: input.destination, reason });
         state = tripped ? { failures: [], openSince: Date.now(), ...(state.lastError ? { lastError: state.lastError } : {}) } : { failures: [] };
+        operatorActed = false;
         continue;
       }
       if (state.failures.length === 0 && inbox.length === 0) return;
     } else {
       // Attempts that were already retrying when it opened: they say nothing new.
       received += inbox.splice(0).length;
-      await sleep(input.coolDownMs ?? MANUAL_POLL_MS);
+      // The cool-down, cut short when an operator pauses or resumes the destination.
+      await condition(() => operatorActed, input.coolDownMs ?? MANUAL_POLL_MS);
+      const acted = operatorActed;
+      operatorActed = false;
       const holder = await breaker.readBreakerPause({ destination: input.destination });
       if (holder !== 'breaker') {
-        // Resumed (or re-paused) by an operator: the alert resolves, the counting starts afresh.
-        await breaker.closeBreaker({ destination: input.destination, resume: false, detail: holder === 'operator' ? 'paused by an operator now' : 'resumed by an operator' });
+        // Resumed by an operator: the alert resolves (if the resume did not say so already). Paused
+        // again by an operator: the pause, and its alert, are theirs now. Either way the breaker
+        // lets go and counts afresh.
+        if (holder === 'none') await breaker.closeBreaker({ destination: input.destination, resume: false, detail: 'resumed by an operator' });
         state = { failures: [] };
         continue;
       }
-      if (input.coolDownMs === null) continue;
+      if (input.coolDownMs === null || acted) continue;
       const probe = await breaker.probeDestination({ destination: input.destination });
       if (probe.ok) {
         await breaker.closeBreaker({ destination: input.destination, resume: true, detail: `a probe succeeded (${probe.status})` });

@@ -19,6 +19,7 @@ import { showEvent } from './show-event';
 import { terminateEvent } from './terminate-event';
 import { setPaused } from '../controls/set-paused';
 import { reportAlert } from '../alerts/report-alert';
+import { tellBreakerOfOperator } from '../breaker/tell-breaker';
 import { createConsole } from '../console/create-console';
 
 export interface AdminAppDeps extends AdminDeps {
@@ -105,6 +106,10 @@ export function createAdminApp(deps: AdminAppDeps): Koa {
           const detail = action === 'pause' ? `paused by an operator${reason ? `: ${reason}` : ''}` : 'resumed by an operator';
           await reportAlert({ client: deps.temporal, taskQueue: deps.config.temporal.taskQueue, rules: deps.config.alerts.rules }, 'destination.paused', name, { kind: 'state', at: Date.now(), firing: action === 'pause', detail }).catch(
             (error: unknown) => deps.logger.warn({ err: error, destination: name }, 'paused state written, but its destination.paused alert could not be told'),
+          );
+          // Its circuit breaker, if open, lets go at once rather than at its next cool-down.
+          await tellBreakerOfOperator(deps.temporal, deps.config.temporal.taskQueue, name).catch(
+            (error: unknown) => deps.logger.warn({ err: error, destination: name }, 'paused state written, but its circuit breaker could not be told'),
           );
         }
       });

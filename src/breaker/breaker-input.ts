@@ -3,6 +3,9 @@ import type { CircuitBreakerSettings } from './breaker-schema';
 /** The signal a destination's breaker takes: one forward attempt's outcome. */
 export const BREAKER_ATTEMPT_SIGNAL = 'breakerAttempt';
 
+/** The signal an operator's pause or resume of the destination sends it, so it looks at once. */
+export const BREAKER_OPERATOR_SIGNAL = 'breakerOperator';
+
 export interface BreakerAttempt {
   readonly ok: boolean;
   /** Epoch ms when the attempt ended. */

@@ -30,13 +30,17 @@ describe('a destination circuit breaker', () => {
     inbox = await startDestinationServer(alertSecret);
     const webhook = { url: `${inbox.url}/hook`, secrets: [alertSecret] };
     stack = await createTestStack({
-      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
+      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] }, pay: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
       destinations: {
         crm: { url: `${destination.url}/crm`, secrets: [destinationSecret], timeoutMs: 5_000, circuitBreaker: { failures: 3, within: '1m', coolDown: '1s' } },
         erp: { url: `${destination.url}/erp`, secrets: [destinationSecret], timeoutMs: 5_000 },
+        billing: { url: `${destination.url}/billing`, secrets: [destinationSecret], timeoutMs: 5_000, circuitBreaker: { failures: 2, coolDown: 'manual' } },
       },
       // One attempt per event: each failed event is one failed attempt.
-      routes: [{ source: 'demo', events: ['*'], actions: [{ forward: 'crm' }], retry: { maximumAttempts: 1 } }],
+      routes: [
+        { source: 'demo', events: ['*'], actions: [{ forward: 'crm' }], retry: { maximumAttempts: 1 } },
+        { source: 'pay', events: ['*'], actions: [{ forward: 'billing' }], retry: { maximumAttempts: 1 } },
+      ],
       alerts: {
         rules: [
           { name: 'paused', on: 'destination.paused', destinations: ['crm'], slack: `${inbox.url}/slack`, webhook },
@@ -60,11 +64,18 @@ describe('a destination circuit breaker', () => {
     await inbox?.close();
   });
 
-  const send = async () => {
+  const send = async (source = 'demo') => {
     const { id, body } = demoEvent('order.paid');
-    expect((await stack.post('/webhooks/demo', body, hmacHeaders(body, sourceSecret))).status).toBe(200);
-    return `demo:${id}`;
+    expect((await stack.post(`/webhooks/${source}`, body, hmacHeaders(body, sourceSecret))).status).toBe(200);
+    return `${source}:${id}`;
   };
+  const api = async (path: string, body: unknown) =>
+    (await fetch(`${admin.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+  const heldForward = (workflowId: string, action: string) =>
+    waitUntil('the forward to be held', async () => {
+      const d = await stack.store.events.findOne({ _id: workflowId });
+      return d?.actions[action]?.status === 'held' ? d : undefined;
+    }, { timeoutMs: 20_000, intervalMs: 100 });
   const forwardsOf = (workflowId: string) => destination.requests('/crm').filter((r) => r.headers['webhook-id'] === `${workflowId}/forward:crm`);
   const probes = () => destination.requests('/crm').filter((r) => String(r.headers['webhook-id']).startsWith('probe/crm/'));
 
@@ -121,8 +132,6 @@ describe('a destination circuit breaker', () => {
   });
 
   test("an operator's pause opens destination.paused, reminds at most every repeatEvery while it lasts, and the resume resolves it once", async () => {
-    const api = async (path: string, body: unknown) =>
-      (await fetch(`${admin.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
     expect(await api('/destinations/erp/pause', { reason: 'ERP upgrade' })).toBe(200);
     const opened = await waitForAlert(inbox, '/hook', 'erp-paused', 'alert.opened');
     expect(opened.data.summary).toBe('destination erp is paused (last: paused by an operator: ERP upgrade)');
@@ -140,5 +149,21 @@ describe('a destination circuit breaker', () => {
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(2_000);
     expect(new Set(sent.map((a) => a.webhookId)).size).toBe(sent.length);
     expect(sent.every((a) => a.verified)).toBe(true);
+  });
+
+  test("a manual breaker sends no probe; an operator's resume closes it at once and drains what it held", async () => {
+    destination.script('/billing', Array.from({ length: 100 }, () => ({ status: 502 })));
+    for (const id of [await send('pay'), await send('pay')]) await stack.waitForStatus(id, 'failed');
+    await waitUntil('the breaker to pause billing', async () => (await stack.store.controls.findOne({ _id: 'destination-billing', paused: true, by: 'breaker' })) ?? undefined, { timeoutMs: 30_000, intervalMs: 100 });
+    const held = await send('pay');
+    expect((await heldForward(held, 'forward:billing')).actions['forward:billing']).toMatchObject({ status: 'held', attempts: 0 });
+
+    destination.script('/billing', []);
+    expect(await api('/destinations/billing/resume', {})).toBe(200);
+    await stack.waitForStatus(held, 'succeeded');
+    // Told by the resume, the breaker let go at once rather than at its 30 s poll: its workflow ended.
+    await stack.waitForWorkflow(`${stack.config.temporal.taskQueue}/breaker/billing`, 'COMPLETED', 10_000);
+    expect(destination.requests('/billing').filter((r) => String(r.headers['webhook-id']).startsWith('probe/'))).toEqual([]);
+    expect((await stack.store.controls.findOne({ _id: 'destination-billing' }))?.paused).toBe(false);
   });
 });
