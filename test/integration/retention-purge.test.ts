@@ -72,6 +72,12 @@ describe('retention purge', () => {
     const open = { ...largeDoc!, _id: 'demo:still-open', eventId: 'still-open', status: 'processing' as const, bodyId: 'not-a-body' };
     await stack.store.events.insertOne({ ...open, completedAt: new Date(Date.now() - 100 * DAY_MS) });
 
+    // Single-use tokens (Mailgun's) are kept for their replay window only: one past it, one within.
+    await stack.store.nonces.insertMany([
+      { _id: 'demo:nonce-expired', workflowId: aged.workflowId, expiresAt: new Date(Date.now() - 60_000) },
+      { _id: 'demo:nonce-live', workflowId: fresh.workflowId, expiresAt: new Date(Date.now() + 600_000) },
+    ]);
+
     // The defaults (30 and 90 days), in batches of one so the workflow has to loop.
     const config = { ...stack.config, retention: { ...stack.config.retention, batchSize: 1 } };
     const ids = await ensureSchedules(stack.client, config);
@@ -82,18 +88,15 @@ describe('retention purge', () => {
     expect(schedule.spec.intervals?.[0]?.every).toBe(3_600_000);
     await stack.client.schedule.getHandle(scheduleId).trigger();
 
-    await waitUntil(
-      'the purge to finish',
-      async () => {
-        const [a, l, c] = await Promise.all([
-          stack.store.events.findOne({ _id: aged.workflowId }),
-          stack.store.events.findOne({ _id: agedLarge.workflowId }),
-          stack.store.events.findOne({ _id: ancient.workflowId }),
-        ]);
-        return a?.purgedAt && l?.purgedAt && c === null ? true : undefined;
-      },
-      { timeoutMs: 60_000, intervalMs: 250 },
+    // The run the trigger started, awaited to its end: each batch writes events, then bodies,
+    // then nonces, so watching the events alone would assert on the rest mid-batch.
+    const run = await waitUntil(
+      'the purge run to start',
+      async () => (await stack.client.schedule.getHandle(scheduleId).describe()).info.recentActions[0]?.action.workflow,
+      { timeoutMs: 30_000, intervalMs: 250 },
     );
+    await stack.client.workflow.getHandle(run.workflowId, run.firstExecutionRunId).result();
+    expect(await stack.store.events.findOne({ _id: ancient.workflowId })).toBeNull();
 
     const purged = await stack.store.events.findOne({ _id: aged.workflowId });
     for (const field of ['payload', 'payloadJson', 'rawBody', 'bodyId', 'headers', 'actions']) expect(purged).not.toHaveProperty(field);
@@ -111,6 +114,8 @@ describe('retention purge', () => {
     expect(kept).toHaveProperty('rawBody');
     expect(kept).not.toHaveProperty('purgedAt');
     expect(await stack.store.events.findOne({ _id: 'demo:still-open' })).toMatchObject({ status: 'processing', bodyId: 'not-a-body' });
+    expect(await stack.store.nonces.findOne({ _id: 'demo:nonce-expired' })).toBeNull();
+    expect(await stack.store.nonces.findOne({ _id: 'demo:nonce-live' })).toMatchObject({ workflowId: fresh.workflowId });
 
     // The record outlives the payload, and keeps deduplicating.
     const again = await stack.post('/webhooks/demo', aged.body, hmacHeaders(aged.body, 'test-secret'));
