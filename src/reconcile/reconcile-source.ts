@@ -53,7 +53,7 @@ export async function reconcileSource(deps: ReconcileDeps, sourceName: string, o
   const source = deps.config.sources.get(sourceName);
   if (!source) throw new ReconcileError(sourceName, `no such source (configured: ${[...deps.config.sources.keys()].join(', ')})`);
   const settings = source.reconcile;
-  if (!settings) throw new ReconcileError(sourceName, 'only stripe and github sources with apiKey or apiToken can be reconciled');
+  if (!settings) throw new ReconcileError(sourceName, 'only stripe and github sources with their API settings (apiKey; apiToken and hook, or hook.appId and hook.privateKey) can be reconciled');
   const now = deps.now ?? (() => new Date());
   const log = deps.logger.child({ source: sourceName });
   const listing = await openListing(source, settings, options.since, {
