@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import pino from 'pino';
+import { alertWorkflowId } from '../../src/alerts/alert-rule';
 import { ensureAlertSchedules } from '../../src/alerts/ensure-alert-schedules';
 import { startSignatureAlertFeed, type SignatureAlertFeed } from '../../src/alerts/signature-alert-feed';
 import { PermanentError } from '../../src/handlers/permanent-error';
@@ -68,6 +69,11 @@ describe('alerts open once per condition and resolve once', () => {
     expect(resolved.data.occurrences).toBe(100);
     expect(alertsAt(inbox, '/hook', 'failures').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
     expect(new Set(alertsAt(inbox, '/hook', 'failures').map((a) => a.webhookId)).size).toBe(2);
+    // What the storm cost the condition's one workflow: a signal per failure, batched into few tasks.
+    const history = await stack.client.workflow.getHandle(alertWorkflowId(stack.config.temporal.taskQueue, 'failures', 'demo')).fetchHistory();
+    const signals = history.events!.filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+    expect(signals).toBe(100);
+    process.stdout.write(`alert storm: 100 failures, 1 alert workflow, ${history.events!.length} history events (${signals} signals), ${Date.parse(resolved.data.at) - Date.parse(opened.data.at)} ms open\n`);
     const slack = slackAt(inbox, '/slack', 'failures');
     expect(slack.map((m) => m.text.split('\n')[0])).toEqual([
       ':rotating_light: hookflow alert opened: event.failed (demo)',
