@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { providerNames, providers } from '../providers/registry';
 import type { Provider, SourceSettings } from '../providers/types';
 import { createIpAllowList, InvalidIpEntryError, type IpAllowList } from '../receiver/ip-allowlist';
 import type { RateLimit } from '../receiver/token-bucket';
 import { ConfigError } from './config-error';
+import { readConfigFile } from './read-config-file';
 import { env, secretFromEnv } from './env';
 import { checkStandardWebhookSecret } from '../forward/standard-webhook-signature';
 import { resolveReconcileSettings, type ReconcileSettings } from '../reconcile/reconcile-settings';
@@ -73,19 +73,7 @@ export function defaultConfigPath(): string {
 
 /** Read, override from the environment, and validate the config file. Throws ConfigError. */
 export function loadConfig(configPath = defaultConfigPath()): HookflowConfig {
-  let text: string;
-  try {
-    text = readFileSync(configPath, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read config file ${configPath}: ${(error as Error).message}`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`config file ${configPath} is not valid JSON: ${(error as Error).message}`);
-  }
-  return resolveConfig(json, configPath);
+  return resolveConfig(readConfigFile(configPath), configPath);
 }
 
 /** Validate an already-parsed config object; `configPath` anchors relative paths. */

@@ -16,9 +16,12 @@ export function requireUserModule(modulePath: string): Record<string, unknown> {
 
 /** Teach `require` to load .ts files (and so find `./handlers` as handlers.ts), once. */
 function registerTypeScript(): void {
+  // Absent where a test runner provides its own `require` (jest, which compiles .ts itself).
+  const extensions = require.extensions as NodeJS.RequireExtensions | undefined;
+  if (!extensions) return;
   for (const extension of TYPESCRIPT_EXTENSIONS) {
-    if (require.extensions[extension]) continue; // tsx (a checkout), ts-node, or us already
-    require.extensions[extension] = (module, filename) => {
+    if (extensions[extension]) continue; // tsx (a checkout), ts-node, or us already
+    extensions[extension] = (module, filename) => {
       // Loaded on the first .ts file only: a JavaScript handlers module never starts esbuild.
       const { transformSync } = require('esbuild') as typeof import('esbuild');
       const { code } = transformSync(readFileSync(filename, 'utf8'), {
