@@ -126,7 +126,7 @@ describe('console in a real browser', () => {
   const statusBadge = () => page.locator('.facts').first().locator('.badge');
   const shot = async (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}-${page.viewportSize()!.width}.png`), fullPage: true });
   /** Pixels the page is wider than the window (0 when nothing overflows sideways). */
-  const horizontalOverflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const horizontalOverflow = () => page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
 
   test('a wrong token is refused and no session is set; pages redirect to sign-in', async () => {
     await page.goto(url('/events'));
@@ -148,7 +148,7 @@ describe('console in a real browser', () => {
     expect(cookies).toEqual([expect.objectContaining({ name: 'hookflow_console', httpOnly: true, sameSite: 'Strict', path: '/console' })]);
     expect(cookies[0].value).not.toContain(token);
     expect(await page.content()).not.toContain(token);
-    expect(await page.evaluate(() => document.cookie)).toBe(''); // HttpOnly: no script can read it
+    expect(await page.evaluate<string>('document.cookie')).toBe(''); // HttpOnly: no script can read it
     expect(requestedUrls.filter((u) => u.includes(token))).toEqual([]);
   });
 
@@ -382,14 +382,14 @@ describe('console in a real browser', () => {
     await page.goto(url('/events?source=demo&type=order.paid'));
     await expectRows(4); // three deliveries and the replay of one
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await focusedText()).toBe('Skip to content');
     await page.keyboard.press('Enter');
     const target = sent.get('order3')!;
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.textContent)) === target.id) break;
+      if ((await focusedText()) === target.id) break;
     }
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(target.id);
+    expect(await focusedText()).toBe(target.id);
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: target.workflowId, level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Replay' }).focus();
@@ -397,7 +397,7 @@ describe('console in a real browser', () => {
     const dialog = page.getByRole('dialog', { name: 'Replay?' });
     await dialog.waitFor();
     // Focus is inside the dialog, on its first control.
-    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('dialog[open]')))).toBe(true);
+    expect(await page.evaluate<boolean>("Boolean(document.activeElement?.closest('dialog[open]'))")).toBe(true);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await stack.store.events.countDocuments({ replayOf: target.workflowId })).toBe(0);
@@ -428,20 +428,23 @@ describe('console in a real browser', () => {
     expect(requestedUrls.filter((u) => u.includes(token))).toEqual([]);
   });
 
+  /** The text of the focused element. (Browser code is passed as text: this file is not typed against the DOM.) */
+  const focusedText = () => page.evaluate<string | undefined>('document.activeElement?.textContent');
+
   /** Controls (links, buttons, fields) with no accessible name: no text, no label, no aria-label. */
   function unlabeledControls(): Promise<string[]> {
-    return page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('a[href], button, input, select, textarea, [tabindex]')]
+    return page.evaluate<string[]>(`
+      [...document.querySelectorAll('a[href], button, input, select, textarea, [tabindex]')]
         .filter((el) => !el.closest('dialog:not([open])'))
         .filter((el) => {
           const aria = el.getAttribute('aria-label') ?? el.getAttribute('aria-labelledby');
-          const labels = (el as HTMLInputElement).labels;
-          const text = el.tagName === 'INPUT' || el.tagName === 'SELECT' || el.tagName === 'TEXTAREA' ? '' : (el.textContent ?? '').trim();
-          const labelText = labels ? [...labels].map((l) => (l.textContent ?? '').trim()).join('') : '';
+          const field = ['INPUT', 'SELECT', 'TEXTAREA'].includes(el.tagName);
+          const labelText = el.labels ? [...el.labels].map((l) => (l.textContent ?? '').trim()).join('') : '';
+          const text = field ? '' : (el.textContent ?? '').trim();
           return !aria && !labelText && !text;
         })
-        .map((el) => el.outerHTML.slice(0, 120)),
-    );
+        .map((el) => el.outerHTML.slice(0, 120))
+    `);
   }
 
   async function expectRows(n: number) {
