@@ -4,10 +4,11 @@ import { ALERT_OBSERVE_SIGNAL, type AlertObservation } from '../src/alerts/alert
 import type { AlertConditionInput } from '../src/alerts/alert-rule';
 import type { AlertNotification, AlertPhase } from '../src/alerts/alert-notification';
 import { alertSummary } from '../src/alerts/alert-summary';
-import { addToWindow, judgeWindow, nextExpiry, trimWindow, type Bucket } from '../src/alerts/alert-window';
+import { applyObservation, EMPTY_ALERT_STATE, type AlertState } from '../src/alerts/alert-state';
+import { judgeWindow, nextExpiry, trimWindow } from '../src/alerts/alert-window';
 
 export const alertObserveSignal = defineSignal<[AlertObservation]>(ALERT_OBSERVE_SIGNAL);
-export type { AlertObservation };
+export type { AlertObservation, AlertState };
 
 /**
  * Deliveries are retried for up to a day (Slack or the webhook down): durable, like any
@@ -21,17 +22,6 @@ const { sendAlert } = proxyLocalActivities<AlertActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: ['AlertRefused'] },
 });
 
-export interface AlertState {
-  readonly buckets: readonly Bucket[];
-  /** State rules: the latest report. */
-  readonly reported?: { readonly firing: boolean; readonly value?: number; readonly detail?: string };
-  readonly open?: { readonly openedAt: number; readonly lastSentAt: number; readonly seq: number; readonly occurrences: number };
-  readonly detail?: string;
-  /** Recent occurrence IDs (a failed event's workflow ID): a retried report is counted once. */
-  readonly recentIds: readonly string[];
-}
-
-const RECENT_IDS = 500;
 const SIGNALS_PER_RUN = 1_000;
 
 /**
@@ -42,7 +32,7 @@ const SIGNALS_PER_RUN = 1_000;
  * history is bounded by continue-as-new, carrying the state.
  */
 export async function alertCondition(input: AlertConditionInput, carried?: AlertState): Promise<void> {
-  let state: AlertState = carried ?? { buckets: [], recentIds: [] };
+  let state: AlertState = carried ?? EMPTY_ALERT_STATE;
   const inbox: AlertObservation[] = [];
   setHandler(alertObserveSignal, (observation) => void inbox.push(observation));
   let received = 0;
@@ -72,23 +62,9 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
     let occurred = 0;
     for (const observation of inbox.splice(0)) {
       received++;
-      if (observation.kind === 'state') {
-        state = { ...state, reported: { firing: observation.firing, ...(observation.value !== undefined ? { value: observation.value } : {}), ...(observation.detail ? { detail: observation.detail } : {}) } };
-        if (observation.detail) state = { ...state, detail: observation.detail };
-        if (observation.firing) occurred++;
-        continue;
-      }
-      const fresh = (observation.ids ?? []).filter((id) => !state.recentIds.includes(id));
-      // Reports of IDs already counted (a retried activity) add nothing.
-      const failed = observation.ids ? Math.min(observation.failed, fresh.length) : observation.failed;
-      const total = observation.ids ? failed : (observation.total ?? observation.failed);
-      state = {
-        ...state,
-        buckets: addToWindow(state.buckets, input.windowMs, observation.at, failed, total),
-        recentIds: [...state.recentIds, ...fresh].slice(-RECENT_IDS),
-        ...(observation.detail && failed > 0 ? { detail: observation.detail } : {}),
-      };
-      occurred += failed;
+      const applied = applyObservation(state, observation, input);
+      state = applied.state;
+      occurred += applied.occurred;
     }
     const now = Date.now();
     state = { ...state, buckets: trimWindow(state.buckets, input.windowMs, now) };
@@ -117,7 +93,8 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
     if (!watching && inbox.length === 0) return;
     if (received >= SIGNALS_PER_RUN || workflowInfo().continueAsNewSuggested) {
       // Observations not yet read go with the state: nothing is lost across the new run.
-      return continueAsNew<typeof alertCondition>(input, carryInbox(state, inbox, input));
+      for (const observation of inbox.splice(0)) state = applyObservation(state, observation, input).state;
+      return continueAsNew<typeof alertCondition>(input, state);
     }
     const wakeAt = Math.min(
       (input.mode === 'state' ? undefined : nextExpiry(state.buckets, input.windowMs)) ?? Infinity,
@@ -126,14 +103,4 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
     if (wakeAt === Infinity) await condition(() => inbox.length > 0);
     else await condition(() => inbox.length > 0, Math.max(1, wakeAt - Date.now()));
   }
-}
-
-/** Count observations still in the inbox are folded into the carried window before continuing. */
-function carryInbox(state: AlertState, inbox: AlertObservation[], input: AlertConditionInput): AlertState {
-  let carried = state;
-  for (const observation of inbox.splice(0)) {
-    if (observation.kind === 'state') carried = { ...carried, reported: { firing: observation.firing, ...(observation.detail ? { detail: observation.detail } : {}) } };
-    else carried = { ...carried, buckets: addToWindow(carried.buckets, input.windowMs, observation.at, observation.failed, observation.total ?? observation.failed) };
-  }
-  return carried;
 }
