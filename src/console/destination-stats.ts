@@ -64,7 +64,14 @@ export async function destinationStats(deps: {
       });
       const paused = control?.paused ?? false;
       const failing = recentFailures.some((f) => now.getTime() - f.at.getTime() < FAILING_WINDOW_MS);
-      const limits = destination as DestinationConfig & { rateLimit?: { perSecond: number }; maxConcurrency?: number };
+      // The delivery limits (src/limits/) as the resolved config carries them (`limits`), or as configured.
+      const loose = destination as DestinationConfig & {
+        limits?: { perSecond?: number; maxConcurrency?: number };
+        rateLimit?: { perSecond: number };
+        maxConcurrency?: number;
+      };
+      const perSecond = loose.limits?.perSecond ?? loose.rateLimit?.perSecond;
+      const maxConcurrency = loose.limits?.maxConcurrency ?? loose.maxConcurrency;
       return {
         name: destination.name,
         url: withoutQuery(destination.url),
@@ -73,8 +80,8 @@ export async function destinationStats(deps: {
         paused,
         ...(paused && control?.reason ? { pausedReason: control.reason } : {}),
         ...(paused && control ? { pausedAt: control.updatedAt } : {}),
-        ...(limits.rateLimit ? { rateLimit: limits.rateLimit } : {}),
-        ...(limits.maxConcurrency ? { maxConcurrency: limits.maxConcurrency } : {}),
+        ...(perSecond ? { rateLimit: { perSecond } } : {}),
+        ...(maxConcurrency ? { maxConcurrency } : {}),
         held,
         recentFailures,
       };

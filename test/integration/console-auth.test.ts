@@ -1,7 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pino from 'pino';
 import { startAdminServer, type RunningAdminServer } from '../../src/admin/start-admin-server';
 import { createBodyStore } from '../../src/store/body-store';
+import { startHookflowProcess, writeProcessConfig } from '../harness/hookflow-process';
 import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
 import { createTestStack, type TestStack } from '../harness/test-stack';
 
@@ -183,5 +187,47 @@ describe('console: sign-in, session and CSRF on every route', () => {
     expect(all).not.toContain(token);
     expect(all).not.toContain(cookie.split('=')[1]);
     expect(all).not.toContain(csrfToken);
+  });
+
+  test('a real `hookflow receiver` process serves the console on its admin address, with that receiver\'s own delivery counts', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hookflow-console-'));
+    const configPath = writeProcessConfig(dir, stack.config, {
+      server: { host: '127.0.0.1', port: 0 },
+      admin: { host: '127.0.0.1', port: 0 },
+      sources: { demo: DEMO_SOURCE },
+      routes: [{ source: 'demo', events: ['*'], actions: [{ handler: 'ok' }] }],
+    });
+    const receiver = startHookflowProcess('receiver', configPath, { HOOKFLOW_ADMIN_TOKEN: token, HOOKFLOW_ADMIN_PORT: '0' });
+    try {
+      const { url } = (await receiver.waitForLog('receiver listening')) as { url: string };
+      const { url: adminUrl } = (await receiver.waitForLog('admin API listening')) as { url: string };
+      const { id, body } = demoEvent('order.paid');
+      expect(await (await fetch(`${url}/webhooks/demo`, { method: 'POST', body, headers: hmacHeaders(body, 'test-secret') })).json()).toMatchObject({ status: 'accepted' });
+      const bad = demoEvent('order.paid');
+      expect((await fetch(`${url}/webhooks/demo`, { method: 'POST', body: bad.body, headers: hmacHeaders(bad.body, 'wrong') })).status).toBe(401);
+      await stack.waitForStatus(`demo:${id}`, 'succeeded'); // this suite's worker shares the task queue
+
+      const signIn = await fetch(`${adminUrl}/console/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', origin: adminUrl }, body: JSON.stringify({ token }) });
+      expect(signIn.status).toBe(200);
+      const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+      const page = await fetch(`${adminUrl}/console/events`, { headers: { cookie } });
+      expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('/console/assets/app.js')]);
+      expect((await fetch(`${adminUrl}/console/assets/app.js`)).status).toBe(200);
+      const { sources } = (await (await fetch(`${adminUrl}/console/api/sources`, { headers: { cookie } })).json()) as { sources: any[] };
+      expect(sources).toEqual([
+        expect.objectContaining({
+          name: 'demo',
+          provider: 'hmac',
+          deliveries: { accepted: 1, duplicate: 0, rejected: 1, other: 0 },
+          signatureFailures: { no_matching_signature: 1 },
+        }),
+      ]);
+      const overview = (await (await fetch(`${adminUrl}/console/api/overview`, { headers: { cookie } })).json()) as { ackLatency: { overall: { count: number; p50: number } } };
+      expect(overview.ackLatency.overall).toMatchObject({ count: 1, p50: expect.any(Number) });
+      expect(receiver.logs.map((l) => JSON.stringify(l)).join('\n')).not.toContain(token);
+    } finally {
+      receiver.child.kill('SIGTERM');
+      await receiver.exited;
+    }
   });
 });
