@@ -3,6 +3,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import pino from 'pino';
 import { alertWorkflowId } from '../../src/alerts/alert-rule';
 import { ensureAlertSchedules } from '../../src/alerts/ensure-alert-schedules';
+import { reportAlert } from '../../src/alerts/report-alert';
 import { startSignatureAlertFeed, type SignatureAlertFeed } from '../../src/alerts/signature-alert-feed';
 import { PermanentError } from '../../src/handlers/permanent-error';
 import { waitUntil } from '../../src/stack/wait-until';
@@ -40,6 +41,7 @@ describe('alerts open once per condition and resolve once', () => {
           // Long enough that 100 failures on a loaded machine never leave a gap of a whole window.
           { name: 'failures', on: 'event.failed', sources: ['demo'], window: '20s', ...channels },
           { name: 'forgeries', on: 'signatures.failing', sources: ['shop'], threshold: 5, window: '4s', ...channels },
+          { name: 'flood', on: 'signatures.failing', sources: ['demo'], threshold: 1, window: '3s', webhook: channels.webhook },
         ],
       },
     });
@@ -99,6 +101,28 @@ describe('alerts open once per condition and resolve once', () => {
     expect(new Set(sent.slice(0, 3).map((a) => a.webhookId)).size).toBe(1);
     expect(sent[3]!.webhookId).not.toBe(sent[0]!.webhookId);
     expect(slackAt(inbox, '/slack', 'forgeries')).toHaveLength(2);
+  });
+
+  test('an alert condition under 1 100 reports continues as new with its state: still one opened and one resolution, every report counted', async () => {
+    const rule = stack.config.alerts.rules.find((r) => r.name === 'flood')!;
+    const target = { client: stack.client, taskQueue: stack.config.temporal.taskQueue, rules: [rule] };
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next++ < 1_100) await reportAlert(target, 'signatures.failing', 'demo', { kind: 'count', at: Date.now(), failed: 1 });
+      }),
+    );
+    const resolved = await waitForAlert(inbox, '/hook', 'flood', 'alert.resolved', 120_000);
+    expect(resolved.data.occurrences).toBe(1_100);
+    expect(alertsAt(inbox, '/hook', 'flood').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
+    // More than one run: the first ended by continuing as new (SIGNALS_PER_RUN is 1 000).
+    const workflowId = alertWorkflowId(stack.config.temporal.taskQueue, 'flood', 'demo');
+    const runs = await waitUntil('two runs listed', async () => {
+      const found: string[] = [];
+      for await (const run of stack.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) found.push(run.status.name);
+      return found.length >= 2 ? found : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 500 });
+    expect(runs).toContain('CONTINUED_AS_NEW');
   });
 });
 
