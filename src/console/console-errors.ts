@@ -10,3 +10,10 @@ export class SignInRequiredError extends HttpError {
     super(401, message);
   }
 }
+
+/** Too many sign-in attempts from one address. */
+export class SignInThrottledError extends HttpError {
+  constructor(retryAfterSeconds: number) {
+    super(429, `too many sign-in attempts; try again in ${retryAfterSeconds} s`, { 'Retry-After': String(retryAfterSeconds) });
+  }
+}

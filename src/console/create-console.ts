@@ -8,7 +8,7 @@ import { BadRequestError, ForbiddenError, NotFoundError } from '../errors/http-e
 import { createAckLatencySampler } from './ack-latency-sampler';
 import { checkCsrf } from './check-csrf';
 import { createConsoleAssets, type ConsoleAssets } from './console-assets';
-import { SignInRequiredError } from './console-errors';
+import { SignInRequiredError, SignInThrottledError } from './console-errors';
 import { CONSOLE_PAGE, isConsolePage } from './console-page';
 import { createConsoleSessions, type ConsoleSession, type ConsoleSessions } from './console-sessions';
 import { destinationStats } from './destination-stats';
@@ -17,12 +17,14 @@ import { overviewStats } from './overview-stats';
 import { rawBody } from './raw-body';
 import { redactHeaders } from './redact-headers';
 import { sameSecret } from './same-secret';
+import { createSignInThrottle, type SignInThrottle } from './sign-in-throttle';
 import { readSessionCookie, sessionCookie } from './session-cookie';
 import { sourceStats } from './source-stats';
 
 export interface ConsoleOptions {
   readonly sessions?: ConsoleSessions;
   readonly assets?: ConsoleAssets;
+  readonly signInThrottle?: SignInThrottle;
   /** Stops the ack-latency sampler. */
   readonly shutdown?: AbortSignal;
   /** How often ack latency is sampled for the Overview's chart (a minute). */
@@ -58,6 +60,7 @@ export function createConsole(deps: AdminDeps, options: ConsoleOptions = {}): Mi
   const token = deps.config.admin.token;
   if (!token) throw new Error('the console needs admin.token (HOOKFLOW_ADMIN_TOKEN)');
   const sessions = options.sessions ?? createConsoleSessions({ now: deps.now });
+  const throttle = options.signInThrottle ?? createSignInThrottle();
   const assets = options.assets ?? createConsoleAssets((line) => deps.logger.info(line));
   // Build a missing or stale bundle now, at admin start, rather than on the first page load.
   assets.read('app.js').catch((error: Error) => deps.logger.warn({ error: error.message }, 'the console bundle could not be built; the console pages will fail'));
@@ -157,6 +160,8 @@ export function createConsole(deps: AdminDeps, options: ConsoleOptions = {}): Mi
     // A sign-in form posted from another site must not log a browser in either.
     const origin = ctx.get('origin');
     if (origin && origin !== ownOrigin(ctx)) throw new ForbiddenError(`cross-origin sign-in refused (Origin ${JSON.stringify(origin)})`);
+    const allowed = throttle.take(ctx.ip);
+    if (!allowed.allowed) throw new SignInThrottledError(allowed.retryAfterSeconds);
     const body = await readJsonBody(ctx.req);
     rejectUnknownFields(body, ['token']);
     const given = body.token;

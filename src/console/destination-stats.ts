@@ -23,6 +23,8 @@ export interface DestinationStats {
   /** Delivery limits when configured (src/limits/): forwards per second, in flight at once. */
   readonly rateLimit?: { readonly perSecond: number };
   readonly maxConcurrency?: number;
+  /** Its circuit breaker (src/breaker/), which pauses it through the same durable pause. */
+  readonly circuitBreaker?: { readonly failures: number; readonly withinMs: number; readonly coolDownMs: number | 'manual' };
   /** Events held on it while paused. */
   readonly held: number;
   /** Its latest failed forwards, newest first. */
@@ -69,7 +71,9 @@ export async function destinationStats(deps: {
         limits?: { perSecond?: number; maxConcurrency?: number };
         rateLimit?: { perSecond: number };
         maxConcurrency?: number;
+        circuitBreaker?: { failures: number; within: number; coolDown: number | 'manual' };
       };
+      const breaker = loose.circuitBreaker;
       const perSecond = loose.limits?.perSecond ?? loose.rateLimit?.perSecond;
       const maxConcurrency = loose.limits?.maxConcurrency ?? loose.maxConcurrency;
       return {
@@ -82,6 +86,7 @@ export async function destinationStats(deps: {
         ...(paused && control ? { pausedAt: control.updatedAt } : {}),
         ...(perSecond ? { rateLimit: { perSecond } } : {}),
         ...(maxConcurrency ? { maxConcurrency } : {}),
+        ...(breaker ? { circuitBreaker: { failures: breaker.failures, withinMs: breaker.within, coolDownMs: breaker.coolDown } } : {}),
         held,
         recentFailures,
       };

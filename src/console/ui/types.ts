@@ -89,6 +89,7 @@ export interface DestinationStats {
   pausedAt?: string;
   rateLimit?: { perSecond: number };
   maxConcurrency?: number;
+  circuitBreaker?: { failures: number; withinMs: number; coolDownMs: number | 'manual' };
   held: number;
   recentFailures: { id: string; type: string; at: string; error?: string }[];
 }

@@ -5,6 +5,7 @@ import { rateSeries } from '../../../src/console/overview-stats';
 import { REDACTED, redactHeaders } from '../../../src/console/redact-headers';
 import { readSessionCookie, sessionCookie } from '../../../src/console/session-cookie';
 import { isConsolePage } from '../../../src/console/console-page';
+import { createSignInThrottle } from '../../../src/console/sign-in-throttle';
 import { eventMetadata } from '../../../src/temporal/event-metadata';
 
 describe('console sessions', () => {
@@ -136,5 +137,18 @@ describe('eventMetadata', () => {
       '**received** 2026-12-01T10:00:00.000Z',
       '**replay of** stripe:evt_0 (made 2026-12-02T00:00:00.000Z)',
     ]);
+  });
+});
+
+describe('sign-in throttle', () => {
+  test('ten attempts per address at once, then one every six seconds; other addresses unaffected', () => {
+    let now = 0;
+    const throttle = createSignInThrottle(() => now);
+    for (let i = 0; i < 10; i++) expect(throttle.take('10.0.0.1')).toEqual({ allowed: true });
+    expect(throttle.take('10.0.0.1')).toEqual({ allowed: false, retryAfterSeconds: 6 });
+    expect(throttle.take('10.0.0.2')).toEqual({ allowed: true });
+    now = 6_000;
+    expect(throttle.take('10.0.0.1')).toEqual({ allowed: true });
+    expect(throttle.take('10.0.0.1').allowed).toBe(false);
   });
 });

@@ -66,6 +66,14 @@ export function DestinationsPage() {
               </div>
             )}
             <div>
+              <dt>Circuit breaker</dt>
+              <dd>
+                {d.circuitBreaker
+                  ? `pauses after ${d.circuitBreaker.failures} failures within ${formatDuration(d.circuitBreaker.withinMs)}; ${d.circuitBreaker.coolDownMs === 'manual' ? 'an operator resumes' : `probes after ${formatDuration(d.circuitBreaker.coolDownMs)}`}`
+                  : 'none'}
+              </dd>
+            </div>
+            <div>
               <dt>Timeout</dt>
               <dd>{formatDuration(d.timeoutMs)}</dd>
             </div>
