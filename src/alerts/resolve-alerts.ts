@@ -30,13 +30,12 @@ export function resolveAlerts(raw: RawAlerts, deps: ResolveAlertsDeps): AlertsCo
     const name = rule.name ?? `${rule.on.replace('.', '-')}-${i}`;
     if (names.has(name)) throw deps.invalid([...at, 'name'], `${JSON.stringify(name)} names another rule too`);
     names.add(name);
+    // event.failed and signatures.failing watch sources; the destination rules, destinations.
     const subjects = 'sources' in rule ? rule.sources : 'destinations' in rule ? rule.destinations : undefined;
-    const known = 'sources' in rule || rule.on === 'event.failed' || rule.on === 'signatures.failing' ? deps.sources : deps.destinations;
+    const field = rule.on === 'event.failed' || rule.on === 'signatures.failing' ? 'sources' : 'destinations';
+    const known = field === 'sources' ? deps.sources : deps.destinations;
     subjects?.forEach((subject, j) => {
-      if (!known.has(subject)) {
-        const field = known === deps.sources ? 'sources' : 'destinations';
-        throw deps.invalid([...at, field, j], `no ${field.slice(0, -1)} named ${JSON.stringify(subject)}`);
-      }
+      if (!known.has(subject)) throw deps.invalid([...at, field, j], `no ${field.slice(0, -1)} named ${JSON.stringify(subject)}`);
     });
     const slack = rule.slack === undefined ? undefined : httpUrl(deps.secret(rule.slack, [...at, 'slack']), [...at, 'slack'], deps);
     const webhook = rule.webhook && {
