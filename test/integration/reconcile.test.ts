@@ -14,8 +14,10 @@ import { reconcileSource } from '../../src/reconcile/reconcile-source';
 import { waitUntil } from '../../src/stack/wait-until';
 import { createBodyStore } from '../../src/store/body-store';
 import { ensureSchedules, purgeScheduleId, reconcileScheduleId } from '../../src/temporal/ensure-schedules';
+import { keepLogs, startHookflowProcess, writeProcessConfig } from '../harness/hookflow-process';
 import { startProviderApiServer, type GithubDelivery, type ProviderApiServer, type StripeEvent } from '../harness/provider-api-server';
 import { createTestStack, type TestStack } from '../harness/test-stack';
+import { testEnv } from '../harness/test-env';
 
 const BIN = path.resolve(__dirname, '../../bin/hookflow.js');
 
@@ -28,6 +30,7 @@ describe('hookflow reconcile', () => {
   let stack: TestStack;
   let api: ProviderApiServer;
   let configPath: string;
+  let sources: Record<string, unknown>;
   const stripeKey = `sk_test_${randomBytes(12).toString('hex')}`;
   const githubToken = `ghp_${randomBytes(16).toString('hex')}`;
   const whsec = `whsec_${randomBytes(24).toString('base64')}`;
@@ -47,7 +50,7 @@ describe('hookflow reconcile', () => {
     api = await startProviderApiServer({ stripeKey, githubToken, app: { id: appId, publicKey: createPublicKey(appKey.publicKey) } });
     // As an environment variable often carries a PEM: on one line, with `\n` escapes.
     process.env.TEST_GITHUB_APP_KEY = appKey.privateKey.replace(/\n/g, '\\n');
-    const sources = {
+    sources = {
       stripe: { provider: 'stripe', secrets: [whsec], apiKey: stripeKey, apiUrl: api.url, reconcile: { every: '1h', lookback: '72h' } },
       stripebad: { provider: 'stripe', secrets: [whsec], apiKey: 'sk_test_wrong', apiUrl: api.url },
       github: { provider: 'github', secrets: ['gh-secret'], apiToken: githubToken, apiUrl: api.url, hook: { owner: 'o', repo: 'r', id: 7 } },
@@ -452,6 +455,42 @@ describe('hookflow reconcile', () => {
     expect(run.stderr).toContain("sources.githubappbad: the github API refused the App's JWT (hook.appId, hook.privateKey) (401)");
     expect(run.stderr).not.toContain('PRIVATE KEY');
   });
+
+  test('hookflow worker, a real process, creates the Schedule at start and runs a triggered reconciliation: the missing event recovered once, counted on its /metrics', async () => {
+    // The suite's in-process worker stops, so the process is the only one polling the queue.
+    await stack.stopWorker();
+    const { taskQueue } = stack.config.temporal;
+    const scheduleId = reconcileScheduleId(taskQueue, 'stripe');
+    const before = (await stack.client.schedule.getHandle(scheduleId).describe()).info.recentActions.length;
+    const dir = path.dirname(configPath);
+    const workerConfig = writeProcessConfig(dir, stack.config, {
+      handlers: path.resolve(__dirname, '../../handlers'),
+      sources,
+      routes: [{ source: 'stripe', events: ['*'], actions: [{ handler: 'log' }] }],
+    });
+    const worker = keepLogs(dir, startHookflowProcess('worker', workerConfig, { HOOKFLOW_WORKFLOW_BUNDLE: testEnv('bundlePath') }));
+    try {
+      const { url } = (await worker.waitForLog('worker health and metrics listening')) as { url: string };
+      expect((await worker.waitForLog('schedules in force')).schedules).toEqual([purgeScheduleId(taskQueue), scheduleId]);
+      await worker.waitForLog('worker polling');
+
+      const missing = stripeEvent(120);
+      api.stripeEvents.push(missing);
+      const workflowId = `stripe:${missing.id}`;
+      await stack.client.schedule.getHandle(scheduleId).trigger();
+      expect(await stack.waitForStatus(workflowId, 'succeeded')).toMatchObject({ recoveredBy: 'reconcile' });
+      const runs = (await scheduledRuns(scheduleId, before + 1)).slice(before);
+      expect(runs.reduce((n, r) => n + r.recovered, 0)).toBe(1);
+      expect(runs.flatMap((r) => r.recoveredIds)).toEqual([workflowId]);
+      expect(worker.logs.filter((l) => l.msg === 'handled event' && l.workflowId === workflowId)).toHaveLength(1);
+      const metrics = await (await fetch(`${url}/metrics`)).text();
+      expect(metrics).toMatch(/^hookflow_reconciled_events_total\{source="stripe",outcome="recovered"\} 1$/m);
+      expect(metrics).toMatch(/^hookflow_reconciled_events_total\{source="stripe",outcome="failed"\} 0$/m);
+    } finally {
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toBe(0);
+    }
+  }, 120_000);
 });
 
 /** @octokit/webhooks-methods is ESM-only (no `require` condition for jest): signed in a Node process of its own. */
