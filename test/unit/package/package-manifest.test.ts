@@ -33,7 +33,9 @@ describe('package.json (the published package)', () => {
     expect(pkg.scripts.prepare).toBe('npm run build');
     // The clone's quick start and checks are untouched.
     expect(pkg.scripts.start).toBe('node bin/hookflow.js start');
-    expect(pkg.scripts.typecheck).toBe('tsc --noEmit -p .');
+    // The typecheck covers the console's front end too (its own tsconfig, browser types), and npm test runs it.
+    expect(pkg.scripts.typecheck).toBe('tsc --noEmit -p . && tsc --noEmit -p src/console/ui');
+    expect(pkg.scripts.test.startsWith('npm run typecheck && ')).toBe(true);
   });
 
   test('tsx is a devDependency only: an installed package never loads it', () => {
