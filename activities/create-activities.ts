@@ -4,7 +4,7 @@ import type { AlertFeed } from '../src/alerts/worker-alert-feed';
 import type { DestinationConfig } from '../src/config/load-config';
 import { controlKey, type ControlDocument } from '../src/controls/control-document';
 import { pausedKeys } from '../src/controls/paused-keys';
-import { thrownMessage } from '../src/errors/action-error-text';
+import { actionErrorText, thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
 import { ForwardError } from '../src/forward/forward-error';
 import type { HandlerContext, HandlerEvent, Handlers } from '../src/handlers/types';
@@ -12,6 +12,7 @@ import { applyTransform, transformedEvent } from '../src/transforms/apply-transf
 import { TransformError } from '../src/transforms/transform-error';
 import type { TransformOutput, Transforms } from '../src/transforms/transform-types';
 import type { ActivityMetrics, AttemptOutcome } from '../src/metrics/activity-metrics';
+import { attemptId, insertAttempt, type AttemptDocument, type AttemptStatus } from '../src/store/attempt-records';
 import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
 import { needsJsonText, storableHeaders, storableText } from '../src/store/storable';
@@ -35,6 +36,8 @@ export interface ActivityDeps {
   readonly metrics?: ActivityMetrics;
   /** Told of forward attempts and failed events, for circuit breakers and alerts (src/alerts/). */
   readonly alertFeed?: AlertFeed;
+  /** Where an attempt that did not succeed records itself (the event's timeline); without it, nowhere. */
+  readonly attempts?: Collection<AttemptDocument>;
 }
 
 export interface RecordedEvent {
@@ -105,7 +108,7 @@ export interface FailureDetails {
  * An event costs two writes on the default path (one action): recordEvent and its outcome,
  * both from the workflow; one more per further action of a fan-out; and no read.
  */
-export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics, alertFeed }: ActivityDeps) {
+export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics, alertFeed, attempts }: ActivityDeps) {
   return {
     /**
      * First step of every run (a local activity: no extra round trip through Temporal): the event
@@ -251,6 +254,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
       const ctx = Context.current();
       const { attempt, heartbeatTimeoutMs } = ctx.info;
       const started = process.hrtime.bigint();
+      const startedAt = new Date();
       // For the metrics: what this attempt's end means for the action.
       let outcome: AttemptOutcome = 'retrying';
       const { workflowId } = input;
@@ -286,6 +290,9 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
           ? new CancelledFailure((ctx.cancellationSignal.reason as Error | undefined)?.message ?? 'CANCELLED', [{ attempt } satisfies FailureDetails])
           : toFailure(error, attempt);
         if (action.kind === 'forward' && !cancelled) await reportAttempt(action.destination, { ok: false, at: Date.now(), error: failure.message.slice(0, 300) });
+        // Temporal cancels an attempt it timed out with TIMED_OUT; one whose worker died never gets here.
+        const status: AttemptStatus = !cancelled ? 'failed' : failure.message === 'TIMED_OUT' ? 'timed out' : 'cancelled';
+        await recordAttempt(input, action.name, attempt, status, failure.message, startedAt);
         outcome = failedAttemptOutcome({
           cancelled,
           nonRetryable: isPermanent(failure),
@@ -383,6 +390,30 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
     if (!alertFeed) return;
     const ctx = Context.current();
     await alertFeed.forwardAttempt(ctx.client, destination, attempt).catch((error: unknown) => ctx.log.warn('could not report a forward attempt to its breaker and alerts', { destination, error: thrownMessage(error) }));
+  }
+
+  /**
+   * The attempt's own document in `attempts` (issue #14): insert-only, one writer, never the
+   * event document. Never changes the action's outcome: a failed write is logged and forgotten.
+   */
+  async function recordAttempt(event: ActionEvent, action: string, attempt: number, status: AttemptStatus, message: string, startedAt: Date): Promise<void> {
+    if (!attempts) return;
+    const ctx = Context.current();
+    const runId = currentRunId();
+    const { workflowId } = event;
+    await insertAttempt(attempts, {
+      _id: attemptId(workflowId, runId, action, attempt),
+      workflowId,
+      runId,
+      source: event.source,
+      eventId: event.eventId,
+      action,
+      attempt,
+      status,
+      error: storableText(actionErrorText(action, message)),
+      startedAt,
+      finishedAt: new Date(),
+    }).catch((error: unknown) => ctx.log.warn('could not record a failed action attempt', { workflowId, action, attempt, error: thrownMessage(error) }));
   }
 
   async function keptRecords(workflowId: string, names: readonly string[]): Promise<Record<string, ActionRecord>> {

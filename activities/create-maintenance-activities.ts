@@ -44,7 +44,7 @@ export function createMaintenanceActivities({ store, reconcile }: MaintenanceDep
         batchSize: input.batchSize,
         now,
       };
-      let total: PurgeCounts = { recordsDeleted: 0, payloadsPurged: 0, bodiesDeleted: 0, noncesDeleted: 0, more: true };
+      let total: PurgeCounts = { recordsDeleted: 0, payloadsPurged: 0, bodiesDeleted: 0, noncesDeleted: 0, attemptsDeleted: 0, more: true };
       for (let i = 0; i < BATCHES_PER_ACTIVITY && total.more; i++) {
         const batch = await purgeBatch(store, cutoffs);
         total = {
@@ -52,6 +52,7 @@ export function createMaintenanceActivities({ store, reconcile }: MaintenanceDep
           payloadsPurged: total.payloadsPurged + batch.payloadsPurged,
           bodiesDeleted: total.bodiesDeleted + batch.bodiesDeleted,
           noncesDeleted: total.noncesDeleted + batch.noncesDeleted,
+          attemptsDeleted: total.attemptsDeleted + batch.attemptsDeleted,
           more: batch.more,
         };
         ctx.heartbeat(total);

@@ -3,6 +3,7 @@ import type { Collection } from 'mongodb';
 import type { HookflowConfig } from '../config/load-config';
 import type { Logger } from '../logging/logger';
 import type { BodyStore } from '../store/body-store';
+import type { AttemptDocument } from '../store/attempt-records';
 import type { EventDocument } from '../store/documents';
 import type { ControlDocument } from '../controls/control-document';
 import type { ReceiverMetrics } from '../metrics/create-receiver-metrics';
@@ -16,6 +17,8 @@ export interface AdminDeps {
   /** Paused destinations and sources (src/controls/); the pause and resume calls need it. */
   readonly controls?: Collection<ControlDocument>;
   readonly bodies: BodyStore;
+  /** Failed action attempts (src/store/attempt-records.ts): an event's detail lists them. */
+  readonly attempts?: Collection<AttemptDocument>;
   readonly logger: Logger;
   /**
    * The receiver's metrics when the admin server runs in its process: the console's Sources and

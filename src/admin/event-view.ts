@@ -1,4 +1,6 @@
+import type { AttemptDocument } from '../store/attempt-records';
 import type { ActionRecord, EventDocument } from '../store/documents';
+import { attemptHistory, type AttemptView } from './attempt-history';
 import { decodeStoredHeaders } from './to-webhook-event';
 
 /** The fields a list shows: enough to pick an event, none of its body. */
@@ -44,14 +46,16 @@ export function eventSummary(doc: Partial<EventDocument> & { _id: string }): Eve
 /** Where the body is: `inline` in the event document, or claim-checked in `bodies`. */
 export type BodyView = { readonly storage: 'inline'; readonly bytes: number } | { readonly storage: 'claim-check'; readonly bodyId: string; readonly bytes: number };
 
-export type ActionView = Omit<ActionRecord, 'resultJson'>;
+/** `attempts` stays the count; `attemptHistory` lists each attempt (issue #14). */
+export type ActionView = Omit<ActionRecord, 'resultJson'> & { readonly attemptHistory: AttemptView[] };
 
 /**
  * One event document for people: no raw bytes, the payload parsed (JSON text stored for keys
  * MongoDB refuses is parsed back), header names decoded. A claim-checked body is only described:
- * it can be megabytes, and the operator asked about the event, not for its body.
+ * it can be megabytes, and the operator asked about the event, not for its body. `attempts`: the
+ * run's failed attempts' records by action (attempt-records.ts).
  */
-export function eventDetail(doc: EventDocument) {
+export function eventDetail(doc: EventDocument, attempts: Readonly<Record<string, readonly AttemptDocument[]>> = {}) {
   const { _id, rawBody, payload, payloadJson, bodyId, bodyBytes, headers, actions, ...rest } = doc;
   const body: BodyView = bodyId === undefined ? { storage: 'inline', bytes: bodyBytes } : { storage: 'claim-check', bodyId, bytes: bodyBytes };
   return {
@@ -60,14 +64,15 @@ export function eventDetail(doc: EventDocument) {
     headers: decodeStoredHeaders(headers ?? {}),
     body,
     ...(bodyId === undefined ? { payload: payloadJson === undefined ? payload : JSON.parse(payloadJson) } : {}),
-    actions: Object.fromEntries(Object.entries(actions ?? {}).map(([name, record]) => [name, actionView(record)])),
+    actions: Object.fromEntries(Object.entries(actions ?? {}).map(([name, record]) => [name, actionView(record, attempts[name])])),
   };
 }
 
 export type EventDetail = ReturnType<typeof eventDetail>;
 
-function actionView({ resultJson, ...record }: ActionRecord): ActionView {
-  return resultJson === undefined ? record : { ...record, result: JSON.parse(resultJson) };
+function actionView({ resultJson, ...record }: ActionRecord, failed: readonly AttemptDocument[] = []): ActionView {
+  const view = { ...record, attemptHistory: attemptHistory(record, failed) };
+  return resultJson === undefined ? view : { ...view, result: JSON.parse(resultJson) };
 }
 
 function pick(value: Record<string, unknown>, keys: string[]): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../errors/http-errors';
+import { attemptsOfRun } from '../store/attempt-records';
 import type { AdminDeps } from './admin-deps';
 import { describeRun, type RunInfo } from './describe-run';
 import { eventDetail, eventSummary, type EventDetail, type EventSummary } from './event-view';
@@ -15,15 +16,19 @@ export interface EventDetails {
 }
 
 /** Everything about one event, from MongoDB and Temporal. 404 when neither knows it. */
-export async function showEvent(deps: Pick<AdminDeps, 'config' | 'temporal' | 'events'>, id: string): Promise<EventDetails> {
+export async function showEvent(deps: Pick<AdminDeps, 'config' | 'temporal' | 'events' | 'attempts'>, id: string): Promise<EventDetails> {
   const [doc, run] = await Promise.all([
     deps.events.findOne({ _id: id }, { projection: { rawBody: 0 } }),
     describeRun(deps.temporal, id),
   ]);
   if (!doc && !run) throw new NotFoundError(`no event ${JSON.stringify(id)}`);
-  const replays = await findReplays(deps.events, id);
+  // The recorded run's attempts only: the action records describe that run.
+  const [replays, attempts] = await Promise.all([
+    findReplays(deps.events, id),
+    doc?.runId && deps.attempts ? attemptsOfRun(deps.attempts, id, doc.runId) : {},
+  ]);
   return {
-    event: doc ? eventDetail(doc) : null,
+    event: doc ? eventDetail(doc, attempts) : null,
     temporal: run ?? null,
     replays: replays.map((replay) => eventSummary(replay)),
     temporalUrl: temporalUiUrl(deps.config.temporal.uiUrl, deps.config.temporal.namespace, id),

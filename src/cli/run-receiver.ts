@@ -53,7 +53,7 @@ export async function runReceiver(): Promise<number> {
   // stop the receiver too, so the process exits with the error instead of running half-way.
   const admin = config.admin.token
     ? await startAdminServer(
-        { config, temporal, events: store.events, controls: store.controls, bodies, receiverMetrics: metrics, logger: createLogger('hookflow-admin') },
+        { config, temporal, events: store.events, controls: store.controls, attempts: store.attempts, bodies, receiverMetrics: metrics, logger: createLogger('hookflow-admin') },
         config.admin.host,
         config.admin.port,
       ).catch(async (error) => {

@@ -1,4 +1,5 @@
 import type { Collection } from 'mongodb';
+import type { AttemptDocument } from '../store/attempt-records';
 import type { BodyDocument, EventDocument } from '../store/documents';
 import type { NonceDocument } from '../store/nonce-store';
 import type { EventStatus } from '../types/webhook-event';
@@ -18,6 +19,7 @@ export interface PurgeCollections {
   readonly events: Collection<EventDocument>;
   readonly bodies: Collection<BodyDocument>;
   readonly nonces: Collection<NonceDocument>;
+  readonly attempts: Collection<AttemptDocument>;
 }
 
 export interface PurgeCutoffs {
@@ -34,6 +36,8 @@ export interface PurgeCounts {
   readonly payloadsPurged: number;
   readonly bodiesDeleted: number;
   readonly noncesDeleted: number;
+  /** Failed action attempts' records, which go with their event's payload. */
+  readonly attemptsDeleted: number;
   /** A batch was full: call again. */
   readonly more: boolean;
 }
@@ -53,6 +57,7 @@ export async function purgeBatch(store: PurgeCollections, cutoffs: PurgeCutoffs)
     .find({ status: closed, completedAt: { $lt: cutoffs.recordsBefore } }, { projection: { _id: 1, bodyId: 1 } })
     .limit(batchSize)
     .toArray();
+  let attemptsDeleted = await deleteAttempts(store, expired);
   const { deletedCount: recordsDeleted } =
     expired.length === 0
       ? { deletedCount: 0 }
@@ -65,6 +70,7 @@ export async function purgeBatch(store: PurgeCollections, cutoffs: PurgeCutoffs)
     )
     .limit(batchSize)
     .toArray();
+  attemptsDeleted += await deleteAttempts(store, aged);
   const { modifiedCount: payloadsPurged } =
     aged.length === 0
       ? { modifiedCount: 0 }
@@ -80,8 +86,20 @@ export async function purgeBatch(store: PurgeCollections, cutoffs: PurgeCutoffs)
     payloadsPurged,
     bodiesDeleted,
     noncesDeleted,
+    attemptsDeleted,
     more: expired.length === batchSize || aged.length === batchSize,
   };
+}
+
+/**
+ * An event's attempt records carry its errors, which may quote its payload: they go with it.
+ * Deleted before the event's own write, so a batch cut off in between leaves the event to be
+ * chosen again, not attempt records that nothing would choose any more.
+ */
+async function deleteAttempts(store: PurgeCollections, docs: readonly Pick<EventDocument, '_id'>[]): Promise<number> {
+  if (docs.length === 0) return 0;
+  const { deletedCount } = await store.attempts.deleteMany({ workflowId: { $in: docs.map((d) => d._id) } });
+  return deletedCount;
 }
 
 /**

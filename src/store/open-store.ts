@@ -1,5 +1,6 @@
 import type { ControlDocument } from '../controls/control-document';
 import { MongoClient, type Collection, type Db } from 'mongodb';
+import type { AttemptDocument } from './attempt-records';
 import type { BodyDocument, EventDocument } from './documents';
 import type { NonceDocument } from './nonce-store';
 import { backfillListedAt } from './backfill-listed-at';
@@ -14,6 +15,8 @@ export interface Store {
   readonly nonces: Collection<NonceDocument>;
   /** Paused destinations and sources (src/controls/). */
   readonly controls: Collection<ControlDocument>;
+  /** Action attempts that did not succeed, one document each (attempt-records.ts). */
+  readonly attempts: Collection<AttemptDocument>;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export async function openStore(
     bodies: following(() => db().collection<BodyDocument>('bodies')),
     nonces: following(() => db().collection<NonceDocument>('nonces')),
     controls: following(() => db().collection<ControlDocument>('controls')),
+    attempts: following(() => db().collection<AttemptDocument>('attempts')),
     close: () => renewing.close(),
   };
 }
@@ -66,7 +70,7 @@ function following<T extends object>(current: () => T): T {
 }
 
 /** Indexes for the operator queries (by source/type/status and time) and the stale check. */
-const INDEXES: { collection: 'events' | 'nonces'; key: Record<string, 1 | -1>; name: string }[] = [
+const INDEXES: { collection: 'events' | 'nonces' | 'attempts'; key: Record<string, 1 | -1>; name: string }[] = [
   { collection: 'events', key: { source: 1, eventId: 1 }, name: 'source_eventId' },
   // The admin API's unfiltered list, newest first, paged by (listedAt, _id).
   { collection: 'events', key: { listedAt: -1, _id: -1 }, name: 'listedAt_id' },
@@ -75,6 +79,8 @@ const INDEXES: { collection: 'events' | 'nonces'; key: Record<string, 1 | -1>; n
   // The stale check of ordered routes: the newest event processed for a key.
   { collection: 'events', key: { source: 1, orderingKey: 1, occurredAt: -1 }, name: 'source_orderingKey_occurredAt' },
   { collection: 'nonces', key: { expiresAt: 1 }, name: 'expiresAt' },
+  // An event's attempt records: the admin API's detail and the retention purge find them by it.
+  { collection: 'attempts', key: { workflowId: 1 }, name: 'workflowId' },
 ];
 
 /**

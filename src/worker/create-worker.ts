@@ -61,7 +61,7 @@ export async function createWorker({
   const watched = alerts.rules.length > 0 || [...destinations.values()].some((d) => d.circuitBreaker);
   const alertFeed = watched ? createAlertFeed(alerts.rules, destinations, taskQueue) : undefined;
   const activities = {
-    ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, destinations, metrics, ...(alertFeed ? { alertFeed } : {}) }),
+    ...createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers, transforms, controls: store.controls, attempts: store.attempts, destinations, metrics, ...(alertFeed ? { alertFeed } : {}) }),
     // Circuit breakers and alert delivery (issue #13, src/breaker/, src/alerts/).
     ...createBreakerActivities({ controls: store.controls, events: store.events, destinations, alertRules: alerts.rules }),
     ...createAlertActivities({ alertRules: alerts.rules }),

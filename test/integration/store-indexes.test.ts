@@ -18,6 +18,8 @@ describe('ensureIndexes(store)', () => {
     await Promise.all(stores.map((s) => ensureIndexes(s)));
     const names = (await stores[0].events.listIndexes().toArray()).map((i) => i.name).sort();
     expect(names).toEqual(['_id_', 'listedAt_id', 'source_eventId', 'source_orderingKey_occurredAt', 'source_type_listedAt', 'status_listedAt']);
+    const attemptIndexes = (await stores[0].attempts.listIndexes().toArray()).map((i) => i.name).sort();
+    expect(attemptIndexes).toEqual(['_id_', 'workflowId']);
   });
 
   test('gives listedAt to documents recorded before it existed: receivedAt, a replay its createdAt; processing ones wait', async () => {

@@ -38,7 +38,18 @@ describe('eventDetail(doc)', () => {
       headers: { 'x.custom': 'a' },
       runId: 'run-1',
     });
-    expect(view.actions['handler:b']).toEqual({ kind: 'handler', target: 'b', status: 'succeeded', attempts: 2, result: { 'a.b': 1 } });
+    expect(view.actions['handler:b']).toEqual({
+      kind: 'handler',
+      target: 'b',
+      status: 'succeeded',
+      attempts: 2,
+      result: { 'a.b': 1 },
+      // No attempt record given: the first attempt's end is not known.
+      attemptHistory: [
+        { attempt: 1, status: 'unrecorded' },
+        { attempt: 2, status: 'succeeded' },
+      ],
+    });
   });
 
   test('a claim-checked body is described by bodyId and size, with no payload', () => {
