@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { PostgresBinaries } from './embedded-postgres-binaries';
+import { firstBlockingDirectory, reachableBinaries, type ServerOwner } from './postgres-reach';
 import { runCommand } from './run-command';
 import { startService, type ServiceProcess } from './service-process';
 import { waitUntil } from './wait-until';
@@ -36,8 +37,9 @@ const USER = 'postgres';
  * machine has one, else as `nobody`; the data directory is given to that user, and every
  * directory above it must let that user through (the error says which does not).
  */
-export async function startPostgres({ binaries, port, dataDir, logFile }: PostgresOptions): Promise<RunningPostgres> {
+export async function startPostgres({ binaries: installed, port, dataDir, logFile }: PostgresOptions): Promise<RunningPostgres> {
   const owner = serverUser();
+  const binaries = reachableBinaries(installed, owner);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binaries, dataDir, owner);
   const base = `postgres://${USER}@127.0.0.1:${port}`;
   const launch = async (): Promise<ServiceProcess> => {
@@ -90,15 +92,19 @@ async function ensureDatabase(base: string): Promise<true> {
   }
 }
 
-interface Owner {
-  readonly uid?: number;
-  readonly gid?: number;
-}
+type Owner = ServerOwner;
 
 async function initCluster(binaries: PostgresBinaries, dataDir: string, owner: Owner): Promise<void> {
   // The parents with the usual modes (a recursive mkdir would give them all 0700, which the
   // server's user could not pass), the cluster's own directory private to that user.
   mkdirSync(path.dirname(dataDir), { recursive: true });
+  const blocked = firstBlockingDirectory(dataDir, owner);
+  if (blocked) {
+    throw new Error(
+      `PostgreSQL runs as uid ${owner.uid} (it refuses root), and ${blocked} does not let that user through to ${dataDir}: ` +
+        'set HOOKFLOW_DATA_DIR to a directory it can reach, or run hookflow as another user',
+    );
+  }
   mkdirSync(dataDir, { mode: 0o700 });
   if (owner.uid !== undefined) chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
   const init = await runCommand(
