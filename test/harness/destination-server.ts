@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { listenLocal } from './listen-local';
 
 /** How the destination answers one request. */
 export interface Reply {
@@ -37,7 +37,6 @@ export async function startDestinationServer(secret: string): Promise<Destinatio
   const verifier = new Webhook(secret);
   const scripts = new Map<string, Reply[]>();
   const received: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -58,21 +57,12 @@ export async function startDestinationServer(secret: string): Promise<Destinatio
       else answer();
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     script: (path, replies) => scripts.set(path, [...replies]),
     requests: (path) => received.filter((r) => r.path === path),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
+import { listenLocal } from './listen-local';
 
 export interface Arrival {
   /** The Standard Webhooks `webhook-id`: `<workflowId>/<action name>`, one per forward. */
@@ -30,7 +30,6 @@ export async function startThroughputDestination(secret: string, answerAfterMs: 
   const delayOf = typeof answerAfterMs === 'number' ? () => answerAfterMs : answerAfterMs;
   const verifier = new Webhook(secret);
   const arrivals: Arrival[] = [];
-  const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let inFlight = 0;
   let most = 0;
@@ -60,22 +59,15 @@ export async function startThroughputDestination(secret: string, answerAfterMs: 
       timers.add(timer);
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenLocal(server);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: listener.url,
     arrivals,
     maxInFlight: () => most,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const timer of timers) clearTimeout(timer);
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const timer of timers) clearTimeout(timer);
+      return listener.close();
+    },
   };
 }
 
