@@ -72,6 +72,7 @@ describe('console in a real browser', () => {
         temporal: stack.client,
         events: stack.store.events,
         controls: stack.store.controls,
+        attempts: stack.store.attempts,
         bodies: createBodyStore(stack.store.bodies),
         receiverMetrics: stack.receiverMetrics,
         logger: pino({ level: 'silent' }),
@@ -247,6 +248,8 @@ describe('console in a real browser', () => {
     await page.getByRole('heading', { name: workflowId, level: 1 }).waitFor();
     await statusBadge().filter({ hasText: 'failed' }).waitFor();
     await expectText(page.locator('article', { has: page.getByRole('heading', { name: /handler:billing/ }) }), ['the billing service refuses this invoice']);
+    // The failed attempt's own record (the attempts collection) is on the timeline.
+    await expectText(page.locator('section', { has: page.getByRole('heading', { name: 'Timeline' }) }), ['handler:billing: attempt 1 failed (handler:billing: the billing service refuses this invoice)']);
 
     billingFixed = true;
     await page.getByRole('button', { name: 'Retry' }).click();

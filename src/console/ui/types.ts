@@ -35,6 +35,17 @@ export interface ActionRecord {
   error?: string;
   scheduledFor?: string;
   finishedAt?: string;
+  /** Each attempt in order (src/admin/attempt-history.ts). */
+  attemptHistory?: AttemptView[];
+}
+
+export interface AttemptView {
+  attempt: number;
+  /** `unrecorded`: retried by Temporal without a record of how it ended (a dead worker, a timeout). */
+  status: 'failed' | 'timed out' | 'cancelled' | 'succeeded' | 'unrecorded';
+  error?: string;
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 export interface EventDetail extends EventSummary {

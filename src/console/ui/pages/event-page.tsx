@@ -192,6 +192,14 @@ function Timeline({ event, details }: { event: EventDetail; details: EventDetail
   entries.push({ at: event.createdAt, what: 'Recorded' });
   if (details.temporal) entries.push({ at: details.temporal.startTime, what: `Run started (${details.temporal.runId.slice(0, 8)}…)` });
   for (const [name, action] of Object.entries(event.actions)) {
+    // Each attempt that did not succeed, between the run's start and the action's outcome. One
+    // with no record of its own ended before the next one started.
+    const history = action.attemptHistory ?? [];
+    history.forEach((attempt, i) => {
+      if (attempt.status === 'succeeded' || (attempt.attempt === action.attempts && action.finishedAt && attempt.status === 'unrecorded')) return;
+      const at = attempt.finishedAt ?? history[i + 1]?.startedAt ?? action.finishedAt;
+      if (at) entries.push({ at, what: `${name}: attempt ${attempt.attempt} ${attempt.status === 'unrecorded' ? 'ended unrecorded (timed out or its worker stopped)' : attempt.status}${attempt.error ? ` (${attempt.error})` : ''}` });
+    });
     if (action.finishedAt) entries.push({ at: action.finishedAt, what: `${name}: ${action.status} after ${action.attempts} attempt${action.attempts === 1 ? '' : 's'}${action.error ? ` (${action.error})` : ''}` });
   }
   for (const pending of details.temporal?.pendingActions ?? []) {
@@ -254,6 +262,16 @@ function Actions({ event, details }: { event: EventDetail; details: EventDetails
                 </div>
               )}
             </dl>
+            {(action.attemptHistory ?? []).some((attempt) => attempt.status !== 'succeeded') && (
+              <ol class="attempts" aria-label={`Attempts of ${name}`}>
+                {(action.attemptHistory ?? []).map((attempt) => (
+                  <li key={attempt.attempt}>
+                    {attempt.finishedAt && <time dateTime={attempt.finishedAt}>{formatTime(attempt.finishedAt)}</time>} Attempt {attempt.attempt}: {attempt.status}
+                    {attempt.error && <span class="error-text"> {attempt.error}</span>}
+                  </li>
+                ))}
+              </ol>
+            )}
             {action.result !== undefined && (
               <div class="json" aria-label={`Result of ${name}`}>
                 <JsonTree value={action.result} label="result" />
