@@ -108,6 +108,9 @@ export interface FailureDetails {
  * An event costs two writes on the default path (one action): recordEvent and its outcome,
  * both from the workflow; one more per further action of a fan-out; and no read.
  */
+/** How long a failed attempt waits for its record's insert before returning its failure anyway. */
+const ATTEMPT_RECORD_MS = 2_000;
+
 export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics, alertFeed, attempts }: ActivityDeps) {
   return {
     /**
@@ -401,7 +404,13 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
     const ctx = Context.current();
     const runId = currentRunId();
     const { workflowId } = event;
-    await insertAttempt(attempts, {
+    // Bounded: with MongoDB down, the driver would hold the failure back for its server
+    // selection timeout (30 s), delaying the retry Temporal is waiting to schedule.
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ATTEMPT_RECORD_MS} ms`)), ATTEMPT_RECORD_MS);
+    });
+    const insert = insertAttempt(attempts, {
       _id: attemptId(workflowId, runId, action, attempt),
       workflowId,
       runId,
@@ -413,7 +422,11 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
       error: storableText(actionErrorText(action, message)),
       startedAt,
       finishedAt: new Date(),
-    }).catch((error: unknown) => ctx.log.warn('could not record a failed action attempt', { workflowId, action, attempt, error: thrownMessage(error) }));
+    });
+    await Promise.race([insert, bound])
+      .catch((error: unknown) => ctx.log.warn('could not record a failed action attempt', { workflowId, action, attempt, error: thrownMessage(error) }))
+      .finally(() => clearTimeout(timer));
+    insert.catch(() => undefined); // a late rejection after the bound is already logged as "no answer"
   }
 
   async function keptRecords(workflowId: string, names: readonly string[]): Promise<Record<string, ActionRecord>> {
