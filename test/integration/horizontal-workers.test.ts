@@ -171,9 +171,13 @@ describe('horizontal workers: separate processes on one task queue', () => {
       expect(finishedBy.length).toBeGreaterThanOrEqual(1);
       expect(survivors.map((s) => s.pid)).toEqual(expect.arrayContaining(finishedBy.filter((pid) => pid !== victim.pid)));
     }
-    const rerun = await stack.store.events.countDocuments({ _id: { $in: workflowIds }, attempts: { $gte: 2 } });
-    process.stdout.write(`SIGKILL mid-activity: ${inFlight.length} attempts in flight on the victim, ${rerun} events re-ran, 90/90 succeeded, 90 effects\n`);
-    expect(rerun).toBeGreaterThanOrEqual(inFlight.length);
+    // An attempt seen open may still finish in the milliseconds between that look and the kill
+    // (seen once in CI: 8 open, 7 re-ran); the rest must have run again.
+    const cutOff = inFlight.filter((key) => !all.some((i) => i.key === key && i.phase === 'finished' && i.pid === victim.pid));
+    expect(cutOff.length).toBeGreaterThanOrEqual(Math.min(2, inFlight.length));
+    const rerun = await stack.store.events.countDocuments({ _id: { $in: cutOff.map((key) => key.slice(0, -'/handler:countOnce'.length)) }, attempts: { $gte: 2 } });
+    process.stdout.write(`SIGKILL mid-activity: ${inFlight.length} attempts in flight on the victim, ${cutOff.length} cut off, ${rerun} of them re-ran, 90/90 succeeded, 90 effects\n`);
+    expect(rerun).toBe(cutOff.length);
   });
 
   test('SIGTERM mid-activity: the worker finishes what it holds, then exits 0; nothing runs twice', async () => {
