@@ -230,17 +230,13 @@ interface Case {
   readonly sameSchemeAs?: readonly string[];
 }
 
+/** An HMAC provider's case with fresh random secrets: the defaults both batches start from. */
+function hmacCase(slots: Slot[], more: Partial<Case> = {}): Case {
+  return { secret: random(), wrongSecret: random(), slots, windowed: false, bodySigned: 'bytes', urlSigned: false, ...more };
+}
+
 /** Issue #12's second batch: every signature slot, its window, and where its ID and type come from. */
 function batch2Cases(): Record<string, Case> {
-  const hmacCase = (slots: Slot[], more: Partial<Case> = {}): Case => ({
-    secret: random(),
-    wrongSecret: random(),
-    slots,
-    windowed: false,
-    bodySigned: 'bytes',
-    urlSigned: false,
-    ...more,
-  });
   const kv = (header: string) => [partSlot(header, 't', ',', 'timestamp'), partSlot(header, 'v1', ',', 'digest', 'hex')];
   return {
     bitbucket: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-request-uuid' }, type: { header: 'x-event-key' } }),
@@ -274,15 +270,6 @@ function batch2Cases(): Record<string, Case> {
  * value refuses it. Handshakes are not sent (providers-e2e covers them); the events are.
  */
 function batch3Cases(): Record<string, Case> {
-  const hmacCase = (slots: Slot[], more: Partial<Case> = {}): Case => ({
-    secret: random(),
-    wrongSecret: random(),
-    slots,
-    windowed: false,
-    bodySigned: 'bytes',
-    urlSigned: false,
-    ...more,
-  });
   /** A source configured with a public key, its sender holding the private one. */
   const keyed = (type: 'ed25519' | 'rsa' | 'ec') => {
     const pair = keyPair(type);
