@@ -6,9 +6,10 @@ import { defaultConfigPath, loadConfig } from '../config/load-config';
 import { freePort, isPortOpen } from '../stack/free-port';
 import { startMongoServer, waitForMongo, type ServerProcess } from '../stack/mongo-server';
 import { dataDir, PROJECT_ROOT, RUNNING_SOURCES } from '../stack/paths';
-import { startService, type ServiceProcess } from '../stack/service-process';
+import { killRunningServices, startService, type ServiceProcess } from '../stack/service-process';
 import { readLogTail } from '../stack/supervise/read-log-tail';
 import { writeStackState } from '../stack/supervise/stack-state-file';
+import { stopSignals } from '../stack/supervise/stop-signals';
 import { superviseProcess, type GaveUp, type Launched, type SuperviseOptions, type SupervisedProcess } from '../stack/supervise/supervise-process';
 import { resolveTemporalCli } from '../stack/temporal-cli';
 import { startTemporalServer, waitForTemporal, type RunningServer } from '../stack/temporal-server';
@@ -31,7 +32,8 @@ const SERVER_NAMES: Record<ServerProcess['name'], string> = { mongod: 'mongod', 
 /**
  * `hookflow start`: the whole stack in the foreground. Temporal and MongoDB are used from
  * TEMPORAL_ADDRESS / MONGODB_URI when set, and otherwise provisioned and started here with
- * their data under the data directory. Ctrl-C stops every process this command started.
+ * their data under the data directory. Ctrl-C, SIGTERM or SIGHUP stops every process this command
+ * started; a second one kills what is left at once instead of waiting.
  *
  * Every process it starts is supervised (issue #17): one that exits is started again on its
  * port and data after a backoff while the others keep running, and one that fails at once again
@@ -83,9 +85,11 @@ export async function startStack(argv: string[]): Promise<number> {
     }
     say('stopped; nothing left running');
   };
-  const interrupted = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('Ctrl-C'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+  // A second signal while it stops: do not wait for the workers to drain, kill what is left now.
+  // What was acknowledged is in Temporal already; a killed worker's attempts run again.
+  const interrupted = stopSignals((why) => {
+    say(`${why} again: killing ${killRunningServices().join(', ') || 'nothing'} without waiting`);
+    process.exit(130);
   });
 
   try {

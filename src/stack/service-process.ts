@@ -20,9 +20,16 @@ const running = new Set<ServiceProcess>();
 
 // Last line of defence: if the parent exits without stopping its children, kill them anyway,
 // so Ctrl-C, an uncaught error or a test run never leaves servers behind.
-process.on('exit', () => {
-  for (const service of running) service.child.kill('SIGKILL');
-});
+process.on('exit', () => killRunningServices());
+
+/** SIGKILL every child still running: the way out when a graceful stop is not waited for. */
+export function killRunningServices(): string[] {
+  const killed: string[] = [];
+  for (const service of running) {
+    if (service.child.exitCode === null && service.child.signalCode === null && service.child.kill('SIGKILL')) killed.push(service.name);
+  }
+  return killed;
+}
 
 /**
  * Start a long-running child. Output goes to `logFile` (appended, so restarts keep history)

@@ -45,25 +45,28 @@ export function startStackProcess(args: string[], env: NodeJS.ProcessEnv): Stack
       if (!entry) throw new Error(`no ${name} in the process list ${JSON.stringify(last)}`);
       return Number(/pid (\d+)/.exec(entry)![1]);
     },
-    descendants() {
-      const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
-        .trim()
-        .split('\n')
-        .map((line) => line.trim().split(/\s+/).map(Number));
-      const found: number[] = [];
-      const queue = [child.pid!];
-      while (queue.length > 0) {
-        const parent = queue.shift()!;
-        for (const [pid, ppid] of table) {
-          if (ppid === parent && !found.includes(pid)) {
-            found.push(pid);
-            queue.push(pid);
-          }
-        }
-      }
-      return found;
-    },
+    descendants: () => descendantsOf(child.pid!),
   };
+}
+
+/** Every process below `root` now, children of children included. */
+export function descendantsOf(root: number): number[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    const parent = queue.shift()!;
+    for (const [pid, ppid] of table) {
+      if (ppid === parent && !found.includes(pid)) {
+        found.push(pid);
+        queue.push(pid);
+      }
+    }
+  }
+  return found;
 }
 
 /** Whether a process of that pid still exists (signal 0 only checks). */

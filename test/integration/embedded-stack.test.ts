@@ -81,13 +81,13 @@ describe('hookflow start on its own servers', () => {
     return { child, output: () => output };
   }
 
-  async function interrupt(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  async function interrupt(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): Promise<number | null> {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    child.kill('SIGINT');
+    child.kill(signal); // to `hookflow start` alone, not its process group: it must stop its children itself
     return exited;
   }
 
-  test('runs on FerretDB over PostgreSQL; Ctrl-C stops every server; a restart finds the event again', async () => {
+  test('runs on FerretDB over PostgreSQL; Ctrl-C stops every server; a restart finds the event again; SIGHUP stops it too', async () => {
     const first = await start();
     expect(first.output()).toMatch(/MongoDB-protocol server on .*FerretDB .* over PostgreSQL .*postgres/);
     expect(first.output()).toContain(`data in ${path.join(dir, 'postgres')}`);
@@ -106,7 +106,7 @@ describe('hookflow start on its own servers', () => {
       await client.close();
     }
 
-    expect(await interrupt(first.child)).toBe(0);
+    expect(await interrupt(first.child, 'SIGINT')).toBe(0);
     expect(first.output()).toContain('stopped; nothing left running');
     expect(processesUsing(dir)).toEqual([]);
 
@@ -124,7 +124,9 @@ describe('hookflow start on its own servers', () => {
       timeoutMs: 30_000,
     });
     expect(described.stdout).toMatch(/Completed|COMPLETED/);
-    expect(await interrupt(second.child)).toBe(0);
+    // A closed terminal sends SIGHUP: the same stop as Ctrl-C.
+    expect(await interrupt(second.child, 'SIGHUP')).toBe(0);
+    expect(second.output()).toContain('SIGHUP (terminal closed): stopping');
     expect(processesUsing(dir)).toEqual([]);
   });
 });
