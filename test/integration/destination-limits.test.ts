@@ -264,13 +264,17 @@ describe('destination limits across three worker processes', () => {
     expect(spanMs).toBeGreaterThanOrEqual(leastSpanMs(100, 10));
     expect(new Set(arrivals.map((a) => a.id)).size).toBe(100);
     expect(arrivals).toHaveLength(100);
-    // Each forward arrived once (above). Not asserted here: that each took one attempt. In a
-    // fresh-clone CI run under full load, 6 of 100 took a second: their first attempt was
-    // dispatched to a worker and ended by the 30 s heartbeat timeout 32 s later with no request
-    // sent and no failure logged (Temporal's history of demo:evt_…: ACTIVITY_TASK_STARTED
-    // attempt 2, lastFailure "activity Heartbeat timeout"). Waiting in the rate-limited queue
-    // happens before dispatch and cannot spend an attempt; where a dispatched attempt stalled is
-    // not found yet (issue #13 stays open for it). The 200-event test above does assert it.
+    // Each forward arrived once (above). Not asserted here: that each took one attempt. Under
+    // load the Temporal dev server (CLI 1.9.1, server 1.32.0) loses a dispatch now and then
+    // (issue #13; 6 of 100 in a CI run, 3 of 100 in 2 of 8 runs beside busy loops). Matching
+    // hands the task to a waiting poller and records it started with a 1 s deadline for such a
+    // sync match (recordTaskStartedSyncMatchTimeout, service/matching/matching_engine.go); when
+    // the SQLite commit lands after it, the poller gets nothing, history retries the dispatch
+    // ("Fail to process task" TransferActivityTask "context deadline exceeded") and matching
+    // drops the new copy ("Activity task already started", "Duplicated activity task" at debug
+    // level). Attempt 1 then runs nowhere (no request, no worker log, no attempt record) until
+    // the 30 s heartbeat timeout starts attempt 2. Each lost forward matched one "Duplicated
+    // activity task" on this queue. Temporal's, not hookflow's to prevent: allow a second attempt.
     const attempts = await attemptsOf(stack, ids, 'forward:bulk');
     process.stdout.write(`destination limits: rate alone, forwards on a second attempt: ${attempts.filter((n) => n > 1).length} of 100\n`);
     expect(attempts.every((n) => n >= 1 && n <= 2)).toBe(true);
