@@ -1,5 +1,5 @@
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
-import { Binary, type Collection } from 'mongodb';
+import type { Collection } from 'mongodb';
 import type { AlertFeed } from '../src/alerts/worker-alert-feed';
 import type { DestinationConfig } from '../src/config/load-config';
 import { controlKey, type ControlDocument } from '../src/controls/control-document';
@@ -15,11 +15,13 @@ import type { ActivityMetrics, AttemptOutcome } from '../src/metrics/activity-me
 import { attemptId, insertAttempt, type AttemptDocument, type AttemptStatus } from '../src/store/attempt-records';
 import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
-import { needsJsonText, storableHeaders, storableText } from '../src/store/storable';
+import { actionRecord, receivedFields } from '../src/store/event-record';
+import { storableText } from '../src/store/storable';
 import type { ActionEvent } from '../src/types/action-event';
 import type { ActionPlan, ActionStatus, EventStatus, ProcessWebhookInput } from '../src/types/webhook-event';
 import { failedAttemptOutcome } from './attempt-outcome';
 import { forwardBody, toHandlerEvent } from './handler-event';
+import { ownRecord, progressUpdate, type ProgressInput } from './progress-update';
 
 export interface ActivityDeps {
   readonly events: Collection<EventDocument>;
@@ -53,42 +55,22 @@ export interface RecordedEvent {
 export interface ActionSuccess {
   readonly result: unknown;
   readonly attempt: number;
+  /** With `recordsOutcome`: whether this attempt wrote the event's outcome (else the workflow must). */
+  readonly outcomeRecorded?: boolean;
 }
 
-/** How an action of a fan-out ended, as the workflow saw it. */
-export interface ActionUpdate {
-  /** `skipped`: a transform before it failed, so it never ran. */
-  readonly status: Extract<ActionStatus, 'succeeded' | 'failed' | 'cancelled' | 'skipped'>;
-  /** Absent when Temporal did not say (a timeout, a cancellation). */
-  readonly attempts?: number;
-  readonly result?: unknown;
-  readonly error?: string;
-}
-
-export interface ProgressInput {
-  readonly workflowId: string;
-  readonly actions?: Readonly<Record<string, ActionUpdate>>;
-  /** What each transform of the plan returned, recorded before the actions run. */
-  readonly transforms?: Readonly<Record<string, TransformOutput>>;
-  /** Delayed actions whose time has come: `pending` now, and the event `processing`. */
-  readonly due?: readonly string[];
-  /** Held on a paused key: these actions (a destination's), or the whole event (a source's) without any. */
-  readonly hold?: { readonly key: string; readonly actions?: readonly string[] };
-  /** The key was resumed: the actions `pending` again, or the event `processing`. */
-  readonly release?: { readonly key: string; readonly actions?: readonly string[] };
-  readonly outcome?: {
-    readonly status: Extract<EventStatus, 'succeeded' | 'failed' | 'cancelled'>;
-    readonly error?: string;
-    /** Actions that ended unsuccessfully (failed or cancelled). */
-    readonly failedActions?: readonly string[];
-  };
-}
+export type { ActionUpdate, ProgressInput } from './progress-update';
 
 export interface RunActionInput {
   readonly event: ActionEvent;
   readonly action: ActionPlan;
   /** The output of the action's route transform, when it has one. */
   readonly transformed?: TransformOutput;
+  /**
+   * The event's only action, on a record the receiver wrote (issue #10): on success this attempt
+   * writes the event's outcome too, so the workflow ends without a write of its own.
+   */
+  readonly recordsOutcome?: boolean;
 }
 
 export interface RunTransformInput {
@@ -105,10 +87,12 @@ export interface FailureDetails {
  * Activities over injected collections, handlers and destinations. Every write targets the one
  * event document by workflow ID and is guarded by the run ID, so an activity retried after a
  * crash writes the same fields again, and a straggler from an older run writes nothing.
- * An event costs two writes on the default path (one action): recordEvent and its outcome,
- * both from the workflow; one more per further action of a fan-out; and no read.
+ * On the default path (one action, recorded by the receiver) an event costs one write here: its
+ * outcome, from the attempt that succeeded. Recorded by the workflow instead (a delay, ordering,
+ * a retry, a pause; see recordableAtIngress), recordEvent and the outcome. One more write per
+ * further action of a fan-out; no read.
  */
-/** How long a failed attempt waits for its record's insert before returning its failure anyway. */
+/** How long a failed attempt waits for its record's insert (or the outcome's write) before going on without it. */
 const ATTEMPT_RECORD_MS = 2_000;
 
 export function createActivities({ events, bodies, handlers, transforms = {}, controls, destinations, fetch: fetchImpl, metrics, alertFeed, attempts }: ActivityDeps) {
@@ -138,16 +122,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
         );
         if (newer) status = 'stale';
       }
-      const body =
-        event.body.kind === 'inline'
-          ? {
-              ...(needsJsonText(event.body.payload)
-                ? { payloadJson: JSON.stringify(event.body.payload) }
-                : { payload: event.body.payload }),
-              rawBody: new Binary(Buffer.from(event.body.rawBase64, 'base64')),
-            }
-          : { bodyId: event.body.id };
-      const unset = ['payload', 'payloadJson', 'rawBody', 'bodyId'].filter((field) => !(field in body));
+      const received = receivedFields({ event, plan });
       const final = status !== 'processing';
       // Paused now (issue #13): the source holds the whole event, a destination its forwards.
       const sourceKey = controlKey('source', event.source);
@@ -164,7 +139,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
         ...Object.fromEntries(
           plan.actions.map((action) => {
             const due = dueAt(action);
-            const record: ActionRecord = { kind: action.kind, target: targetOf(action), status: final ? 'skipped' : due ? 'scheduled' : heldAction(action) ? 'held' : 'pending', attempts: 0 };
+            const record = actionRecord(action, final ? 'skipped' : due ? 'scheduled' : heldAction(action) ? 'held' : 'pending');
             return [action.name, due ? { ...record, scheduledFor: due } : record];
           }),
         ),
@@ -190,25 +165,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
           {
             $setOnInsert: { createdAt: now },
             $set: {
-              source: event.source,
-              provider: event.provider,
-              eventId: event.eventId,
-              type: event.type,
-              ...(event.occurredAt ? { occurredAt: new Date(event.occurredAt) } : {}),
-              receivedAt: new Date(event.receivedAt),
-              contentType: event.contentType,
-              headers: storableHeaders(event.headers),
-              ...body,
-              bodyBytes: event.body.kind === 'inline' ? Buffer.byteLength(event.body.rawBase64, 'base64') : event.body.bytes,
-              secretIndex: event.secretIndex,
-              ...(plan.ordering ? { orderingKey: storableText(plan.ordering.key) } : {}),
-              // Why an `ignored` event was ignored (or which routes a taken one missed): issue #13.
-              ...(plan.refused ? { refusedBy: plan.refused.map((r) => ({ ...r, reason: storableText(r.reason) })) } : {}),
-              ...(event.replayOf ? { replayOf: event.replayOf } : {}),
-              ...(event.recoveredBy ? { recoveredBy: event.recoveredBy } : {}),
-              // A replay is listed when it was made; its receivedAt stays the original's.
-              ...(event.replayedAt ? { replayedAt: new Date(event.replayedAt) } : {}),
-              listedAt: new Date(event.replayedAt ?? event.receivedAt),
+              ...received.fields,
               // A re-run after a failure starts its bookkeeping afresh.
               actions,
               status: sourceHeld ? 'held' : scheduledFor ? 'scheduled' : status,
@@ -221,7 +178,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
               ...(final ? { completedAt: now } : {}),
             },
             $unset: Object.fromEntries(
-              [...unset, 'lastError', 'failedAction', 'transforms', ...(scheduledFor ? [] : ['scheduledFor']), ...(heldOn.length > 0 ? [] : ['heldOn']), ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
+              [...received.unset, 'lastError', 'failedAction', 'transforms', ...(scheduledFor ? [] : ['scheduledFor']), ...(heldOn.length > 0 ? [] : ['heldOn']), ...(plan.refused ? [] : ['refusedBy']), ...(final ? [] : ['completedAt'])].map((field) => [field, '']),
             ),
           },
           { upsert: true },
@@ -253,7 +210,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
      * update as read-modify-write of the whole document, such a write put an event that had
      * succeeded back to `processing`.
      */
-    async runAction({ event: input, action, transformed }: RunActionInput): Promise<ActionSuccess> {
+    async runAction({ event: input, action, transformed, recordsOutcome }: RunActionInput): Promise<ActionSuccess> {
       const ctx = Context.current();
       const { attempt, heartbeatTimeoutMs } = ctx.info;
       const started = process.hrtime.bigint();
@@ -284,7 +241,8 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
           null;
         outcome = 'succeeded';
         if (action.kind === 'forward') await reportAttempt(action.destination, { ok: true, at: Date.now() });
-        return { result, attempt };
+        if (!recordsOutcome) return { result, attempt };
+        return { result, attempt, outcomeRecorded: await recordSuccess(workflowId, action.name, attempt, result) };
       } catch (error) {
         // A cancelled activity must end with the CancelledFailure for Temporal to see it as such.
         const cancelled = ctx.cancellationSignal.aborted;
@@ -336,52 +294,19 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
      * with the last of them, the event's outcome. The workflow is the only writer of an event's
      * document once it is recorded, so no two writes of one event overlap (see runAction).
      */
-    async recordProgress({ workflowId, actions = {}, transforms: outputs = {}, due = [], hold, release, outcome }: ProgressInput): Promise<void> {
-      const now = new Date();
-      const set: Record<string, unknown> = { updatedAt: now };
-      const unsetFields: Record<string, ''> = {};
-      for (const name of due) set[`actions.${name}.status`] = 'pending';
-      if (due.length > 0 && !outcome) set.status = 'processing';
-      if (due.length > 0) unsetFields.scheduledFor = '';
-      if (hold) {
-        set[`heldOn.${hold.key}`] = true;
-        for (const name of hold.actions ?? []) set[`actions.${name}.status`] = 'held';
-        if (!hold.actions) set.status = 'held';
-      }
-      if (release) {
-        unsetFields[`heldOn.${release.key}`] = '';
-        for (const name of release.actions ?? []) set[`actions.${name}.status`] = 'pending';
-        if (!release.actions) set.status = 'processing';
-      }
-      // A transform's output as recorded: JSON text when it has keys MongoDB-protocol servers refuse.
-      for (const [name, output] of Object.entries(outputs)) {
-        set[`transforms.${name}`] = needsJsonText(output) ? { outputJson: JSON.stringify(output) } : output;
-      }
-      let attempts = 0;
-      for (const [name, update] of Object.entries(actions)) {
-        const field = (key: keyof ActionRecord) => `actions.${name}.${key}`;
-        set[field('status')] = update.status;
-        if (update.attempts !== undefined) {
-          set[field('attempts')] = update.attempts;
-          attempts = Math.max(attempts, update.attempts);
-        }
-        if (update.error !== undefined) set[field('error')] = storableText(update.error);
-        if ('result' in update) Object.assign(set, storableResult(field, update.result ?? null));
-        set[field('finishedAt')] = now;
-      }
-      if (outcome) {
-        set.status = outcome.status;
-        set.completedAt = now;
-        if (outcome.error) set.lastError = storableText(outcome.error);
-        if (outcome.failedActions?.length) set.failedAction = outcome.failedActions.join(', ');
-      }
-      await events.updateOne(
-        { _id: workflowId, runId: currentRunId() },
-        { $set: set, $max: { attempts }, ...(Object.keys(unsetFields).length > 0 ? { $unset: unsetFields } : {}) },
-      );
+    /**
+     * One write of the workflow's: an action settled, a transform's output, a hold or release,
+     * the outcome. False when it matched no record of this run: the receiver's record was
+     * removed (the receiver saw its start fail) and the workflow must record the event again.
+     */
+    async recordProgress({ workflowId, ...progress }: ProgressInput): Promise<boolean> {
+      const { outcome } = progress;
+      const { matchedCount } = await events.updateOne(ownRecord(workflowId, currentRunId()), progressUpdate(progress, currentRunId(), new Date()));
+      if (matchedCount === 0) return false;
       if (outcome) metrics?.eventFinished(outcome.status);
       // After the write, and retried with it: a failed event always reaches its alert rules.
       if (outcome?.status === 'failed') await alertFeed?.eventFailed(Context.current().client, workflowId, outcome.error);
+      return true;
     },
   };
 
@@ -393,6 +318,37 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
     if (!alertFeed) return;
     const ctx = Context.current();
     await alertFeed.forwardAttempt(ctx.client, destination, attempt).catch((error: unknown) => ctx.log.warn('could not report a forward attempt to its breaker and alerts', { destination, error: thrownMessage(error) }));
+  }
+
+  /**
+   * The succeeded outcome of an event whose only action this is, written by the attempt that
+   * succeeded (issue #10), on the record as the receiver wrote it or as this run left it, and
+   * only while it says `processing`: a straggling attempt Temporal had given up on that succeeds
+   * late writes the same outcome or nothing, and never replaces a `failed` the workflow wrote.
+   * Failed attempts never write here (issue #18). Bounded like recordAttempt: past the bound,
+   * or on an error or no such record, false, and the workflow writes the outcome instead.
+   */
+  async function recordSuccess(workflowId: string, name: string, attempt: number, result: unknown): Promise<boolean> {
+    const ctx = Context.current();
+    const runId = currentRunId();
+    const write = events.updateOne(
+      { ...ownRecord(workflowId, runId), status: 'processing' },
+      progressUpdate({ actions: { [name]: { status: 'succeeded', attempts: attempt, result } }, outcome: { status: 'succeeded' } }, runId, new Date()),
+    );
+    write.catch(() => undefined); // a late rejection after the bound changes nothing: the workflow writes
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ATTEMPT_RECORD_MS)));
+    try {
+      const written = await Promise.race([write, bound]);
+      if (written === 'late' || written.matchedCount === 0) return false;
+      metrics?.eventFinished('succeeded');
+      return true;
+    } catch (error) {
+      ctx.log.warn('could not record the event outcome from its action; the workflow records it', { workflowId, error: thrownMessage(error) });
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /**
@@ -479,10 +435,6 @@ function currentRunId(): string {
   return runId;
 }
 
-function targetOf(action: ActionPlan): string {
-  return action.kind === 'handler' ? action.handler : action.destination;
-}
-
 /**
  * What to throw to Temporal: always an ApplicationFailure carrying the attempt number.
  * PermanentError is matched by name, since a handlers module may bundle its own copy of the
@@ -513,10 +465,6 @@ function toFailure(error: unknown, attempt: number): ApplicationFailure {
   const cause = error instanceof Error ? error : new Error(String(error));
   const permanent = cause.name === 'PermanentError';
   return ApplicationFailure.create({ message: errorMessage(error), type: cause.name, nonRetryable: permanent, details, cause });
-}
-
-function storableResult(field: (key: keyof ActionRecord) => string, result: unknown): Record<string, unknown> {
-  return needsJsonText(result) ? { [field('resultJson')]: JSON.stringify(result) } : { [field('result')]: result };
 }
 
 function isPermanent(failure: Error): boolean {

@@ -99,7 +99,11 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   setHandler(resumeSignal, (key: string) => void resumed.add(key));
   // A destination's maxConcurrency: a forward runs only while holding one of its permits.
   const withPermit = permitGate();
-  const { status, paused = [] } = await bookkeeping.recordEvent(input, workflowInfo().runStartTime.getTime());
+  const runStartMs = workflowInfo().runStartTime.getTime();
+  // Recorded by the receiver (issue #10): `processing`, each action pending or held on `paused`.
+  const recorded = input.recorded !== undefined;
+  const record = progressWriter(input, runStartMs);
+  const { status, paused = [] } = input.recorded ? { status: 'processing' as const, paused: input.recorded.paused } : await bookkeeping.recordEvent(input, runStartMs);
   if (status !== 'processing') return { status, results: {} };
   // Paused destinations and sources hold durably (issue #13): no attempt is made and no timeout
   // runs until an operator resumes them, across worker and Temporal restarts.
@@ -112,31 +116,33 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   const sourceKey = controlKey('source', event.source);
   if (paused.includes(sourceKey)) {
     await untilResumed(sourceKey);
-    await bookkeeping.recordProgress({ workflowId, release: { key: sourceKey } });
+    await record({ release: { key: sourceKey } });
   }
 
   // Each action's outcome is written as it settles, one write at a time: the workflow is the
   // only writer of the document (see runAction). The last one is written with the event's
-  // outcome, so the default path (one action) costs one write here.
+  // outcome, so the default path (one action) costs one write here; on a record the receiver
+  // wrote, the action's successful attempt writes it instead, and the workflow none.
   const forActions = actionEvent(event);
-  const transformed = await runTransforms(workflowId, forActions, plan.actions);
+  const transformed = await runTransforms(record, forActions, plan.actions);
+  const recordsOutcome = recorded && plan.actions.length === 1;
+  let outcomeRecorded = false;
   const results: Record<string, unknown> = {};
   const failures: Failure[] = [];
   let writes: Promise<void> = Promise.resolve();
   let unsettled = plan.actions.length;
   let last: Record<string, ActionUpdate> = {};
+  const write = (progress: Progress) => {
+    writes = writes.then(() => record(progress));
+    return writes;
+  };
   const settle = (name: string, update: ActionUpdate) => {
     if (--unsettled === 0) last = { [name]: update };
-    else writes = writes.then(() => bookkeeping.recordProgress({ workflowId, actions: { [name]: update } }));
+    else void write({ actions: { [name]: update } });
   };
   // A delayed route's action waits on a durable timer from the run's start (issue #13): a worker
   // or Temporal restart in between changes nothing. When due, it is recorded `pending` (and the
   // event `processing`) through the same one-at-a-time chain as every other write.
-  const runStartMs = workflowInfo().runStartTime.getTime();
-  const write = (progress: Omit<Parameters<typeof bookkeeping.recordProgress>[0], 'workflowId'>) => {
-    writes = writes.then(() => bookkeeping.recordProgress({ workflowId, ...progress }));
-    return writes;
-  };
   const whenDue = async (action: ActionPlan) => {
     const { name, delayMs } = action;
     if (delayMs) {
@@ -158,10 +164,20 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>
       whenDue(action)
-        .then(() => withPermit(action, () => actionActivities(action).runAction({ event: forActions, action, ...(action.transform ? { transformed: transformed[action.transform] } : {}) })))
+        .then(() =>
+          withPermit(action, () =>
+            actionActivities(action).runAction({
+              event: forActions,
+              action,
+              ...(action.transform ? { transformed: transformed[action.transform] } : {}),
+              ...(recordsOutcome ? { recordsOutcome } : {}),
+            }),
+          ),
+        )
         .then(
-          ({ result, attempt }) => {
+          ({ result, attempt, outcomeRecorded: written }) => {
             results[action.name] = result;
+            outcomeRecorded = written === true;
             settle(action.name, { status: 'succeeded', attempts: attempt, result });
           },
           (reason: unknown) => {
@@ -172,9 +188,33 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
     ),
   );
   await CancellationScope.nonCancellable(() => writes);
-  if (failures.length > 0) return fail(workflowId, failures, last);
-  await bookkeeping.recordProgress({ workflowId, actions: last, outcome: { status: 'succeeded' } });
+  if (failures.length > 0) return fail(record, failures, last);
+  if (!outcomeRecorded) await record({ actions: last, outcome: { status: 'succeeded' } });
   return { status: 'succeeded', results };
+}
+
+type Progress = Omit<Parameters<typeof bookkeeping.recordProgress>[0], 'workflowId'>;
+type RecordProgress = (progress: Progress) => Promise<void>;
+
+/**
+ * The run's writes to its record, one at a time. On a record the receiver wrote, the first
+ * write may find none: the receiver removes its record when it saw the start fail (and answered
+ * 503), yet Temporal may have started the run all the same (the answer was late). Then the run
+ * records the event itself, from its input, and writes again.
+ */
+function progressWriter(input: ProcessWebhookInput, runStartMs: number): RecordProgress {
+  const { workflowId } = input.event;
+  let claimed = input.recorded === undefined;
+  return async (progress) => {
+    const written = await bookkeeping.recordProgress({ workflowId, ...progress });
+    if (written || claimed) {
+      claimed = true;
+      return;
+    }
+    claimed = true;
+    await bookkeeping.recordEvent(input, runStartMs);
+    await bookkeeping.recordProgress({ workflowId, ...progress });
+  };
 }
 
 interface Failure {
@@ -186,7 +226,7 @@ interface Failure {
  * Run each transform the plan's routes name, once, in parallel, and record their outputs before
  * any action starts. A failed transform fails the event: its actions are recorded `skipped`.
  */
-async function runTransforms(workflowId: string, event: ReturnType<typeof actionEvent>, actions: readonly ActionPlan[]): Promise<Record<string, TransformOutput>> {
+async function runTransforms(record: RecordProgress, event: ReturnType<typeof actionEvent>, actions: readonly ActionPlan[]): Promise<Record<string, TransformOutput>> {
   const names = [...new Set(actions.flatMap((action) => (action.transform ? [action.transform] : [])))];
   const outputs: Record<string, TransformOutput> = {};
   if (names.length === 0) return outputs;
@@ -201,20 +241,19 @@ async function runTransforms(workflowId: string, event: ReturnType<typeof action
   );
   if (failures.length > 0) {
     const skipped = Object.fromEntries(actions.map((action) => [action.name, { status: 'skipped' } satisfies ActionUpdate]));
-    return fail(workflowId, failures, skipped);
+    return fail(record, failures, skipped);
   }
-  await bookkeeping.recordProgress({ workflowId, transforms: outputs });
+  await record({ transforms: outputs });
   return outputs;
 }
 
 /** Record the failure (or cancellation), then end the workflow Failed (or Cancelled). */
-async function fail(workflowId: string, failures: Failure[], actions: Record<string, ActionUpdate>): Promise<never> {
+async function fail(record: RecordProgress, failures: Failure[], actions: Record<string, ActionUpdate>): Promise<never> {
   const error = failures.map((f) => actionErrorText(f.action, failureMessage(f.reason))).join('; ');
   const cancelled = failures.find((f) => isCancellation(f.reason));
   // Recorded even though the workflow is being cancelled, hence the non-cancellable scope.
   await CancellationScope.nonCancellable(() =>
-    bookkeeping.recordProgress({
-      workflowId,
+    record({
       actions,
       outcome: { status: cancelled ? 'cancelled' : 'failed', error, failedActions: failures.map((f) => f.action) },
     }),

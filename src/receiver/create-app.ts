@@ -19,7 +19,6 @@ import { acceptWebhook } from './accept-webhook';
 import { admitRequest } from './admit-request';
 import { answerEvent } from './answer-event';
 import { answerHandshake } from './answer-handshake';
-import { checkRecorded } from './check-recorded';
 import { errorMiddleware } from './error-middleware';
 import { learnHookSecret } from './learn-hook-secret';
 import { queryOf } from '../filters/query-of';
@@ -27,6 +26,7 @@ import { traceRequests } from '../telemetry/trace-requests';
 import { planEvent } from './plan-event';
 import { readRequest } from './read-request';
 import { createSourceRateLimits } from './source-rate-limits';
+import { recordReceived } from './record-received';
 import { startEvent } from './start-event';
 
 export interface ReceiverDeps {
@@ -111,7 +111,8 @@ export function createApp({
     if (accepted.kind === 'handshake') return answerHandshake(ctx, source.name, accepted.reply, logger);
     const input = await planEvent({ config, nonces, bodies, logger }, source, accepted, request.rawBody, received, queryOf(request.url));
     // A record that says the event already ran makes it a duplicate even after Temporal forgot it.
-    const outcome = (await checkRecorded(db, input.event.workflowId, logger)) ?? (await startEvent({ config, temporal, logger }, input));
+    const toStart = await recordReceived(db, input, received, logger);
+    const outcome = toStart === 'duplicate' ? toStart : await startEvent({ config, temporal, logger }, toStart);
     answerEvent(ctx, source, input, outcome, accepted.payload, logger);
   });
 

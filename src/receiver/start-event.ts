@@ -11,7 +11,7 @@ import { startFailureError } from './start-failure';
  */
 export async function startEvent(
   { config, temporal, logger }: { config: HookflowConfig; temporal: Client; logger: Logger },
-  input: ProcessWebhookInput,
+  { input, undo }: { input: ProcessWebhookInput; undo: () => Promise<void> },
 ): Promise<StartOutcome> {
   const { workflowId, source } = input.event;
   try {
@@ -22,6 +22,8 @@ export async function startEvent(
     );
   } catch (error) {
     const answer = startFailureError(error, config.server.retryAfterSeconds);
+    // Nothing acknowledged: the record written for it goes too (a run started all the same writes its own).
+    await undo();
     logger.error(
       { err: error, workflowId, source },
       answer.status === 503

@@ -135,6 +135,12 @@ export interface RouteRefusal {
 export interface ProcessWebhookInput {
   readonly event: WebhookEvent;
   readonly plan: ProcessingPlan;
+  /**
+   * The receiver wrote the event's record before the start (src/receiver/record-received.ts):
+   * `processing` (or `held`), each action pending or held on these paused control keys. The
+   * workflow then skips recordEvent.
+   */
+  readonly recorded?: { readonly paused: readonly string[] };
 }
 
 /** `terminated` is written by the admin API: a terminated workflow records nothing itself. */

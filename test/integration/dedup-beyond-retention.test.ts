@@ -12,10 +12,10 @@ import { createTestStack, type TestStack } from '../harness/test-stack';
 describe('dedup beyond Temporal retention', () => {
   let stack: TestStack;
   const runs = new Map<string, number>();
-  let release: () => void = () => undefined;
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
+  /** By event ID: ends the held first run of a `slow` event. */
+  const holds = new Map<string, () => void>();
+  const finished = new Map<string, number>();
+  const release = (id: string) => holds.get(id)?.();
   const count = (id: string) => runs.set(id, (runs.get(id) ?? 0) + 1);
 
   beforeAll(async () => {
@@ -38,7 +38,8 @@ describe('dedup beyond Temporal retention', () => {
         // Its first run holds until the test releases it, so the event stays `processing`.
         slow: async (event) => {
           count(event.id);
-          if (runs.get(event.id) === 1) await held;
+          if (runs.get(event.id) === 1) await new Promise<void>((resolve) => holds.set(event.id, resolve));
+          finished.set(event.id, (finished.get(event.id) ?? 0) + 1);
           return { ok: true };
         },
       },
@@ -46,7 +47,7 @@ describe('dedup beyond Temporal retention', () => {
   });
 
   afterAll(async () => {
-    release();
+    for (const end of holds.values()) end();
     await stack?.close();
   });
 
@@ -123,31 +124,56 @@ describe('dedup beyond Temporal retention', () => {
   // which keeps every running workflow (so a redelivery of a running event is a duplicate
   // there), and a workflow terminated from the Temporal UI never writes its outcome (its record
   // stays `processing`), so a redelivery must run it again, as any terminated event does.
-  test('a processing event is a duplicate while its workflow runs; once terminated outside hookflow (record left processing), a redelivery runs it again', async () => {
+  async function startHeld(): Promise<{ id: string; body: string; headers: Record<string, string>; workflowId: string }> {
     const { id, body } = demoEvent('slow.created');
     const workflowId = `demo:${id}`;
     const headers = hmacHeaders(body, 'test-secret');
     expect((await stack.post('/webhooks/demo', body, headers)).json).toEqual({ status: 'accepted', workflowId });
     await stack.waitForStatus(workflowId, 'processing');
-    await waitUntil('the first run to reach the handler', async () => (runs.get(id) === 1 ? true : undefined), { timeoutMs: 15_000, intervalMs: 50 });
+    await waitUntil('the first run to reach the handler', async () => (holds.has(id) ? true : undefined), { timeoutMs: 15_000, intervalMs: 50 });
+    return { id, body, headers, workflowId };
+  }
 
+  /** As an operator does from the Temporal UI: no workflow code runs, so nothing records it. */
+  async function terminateOutside(workflowId: string): Promise<void> {
+    await stack.client.workflow.getHandle(workflowId).terminate('terminated from the Temporal UI');
+    await stack.waitForWorkflow(workflowId, 'TERMINATED');
+    expect((await stack.store.events.findOne({ _id: workflowId }))?.status).toBe('processing');
+  }
+
+  test('a processing event is a duplicate while its workflow runs; once terminated outside hookflow (record left processing), a redelivery runs it again, and the orphaned attempt finishing late writes nothing', async () => {
+    const { id, body, headers, workflowId } = await startHeld();
     const before = await duplicates();
     const whileRunning = await stack.post('/webhooks/demo', body, headers);
     expect([whileRunning.status, whileRunning.json]).toEqual([200, { status: 'duplicate', workflowId }]);
     expect((await duplicates()) - before).toBe(1);
 
-    // As an operator does from the Temporal UI: no workflow code runs, so nothing records it.
-    await stack.client.workflow.getHandle(workflowId).terminate('terminated from the Temporal UI');
-    await stack.waitForWorkflow(workflowId, 'TERMINATED');
-    expect((await stack.store.events.findOne({ _id: workflowId }))?.status).toBe('processing');
-    release(); // the orphaned activity ends; Temporal drops its result
-
+    await terminateOutside(workflowId);
     const again = await stack.post('/webhooks/demo', body, headers);
     expect([again.status, again.json]).toEqual([200, { status: 'accepted', workflowId }]);
     await stack.waitForStatus(workflowId, 'succeeded');
     expect(runs.get(id)).toBe(2);
     // The record is written before the workflow returns: its new run completes just after.
     await stack.waitForWorkflow(workflowId, 'COMPLETED');
+    const secondRun = (await stack.client.workflow.getHandle(workflowId).describe()).runId;
+
+    // The terminated run's attempt ends now; the record is the second run's, so it writes nothing.
+    release(id);
+    await waitUntil('the orphaned attempt to finish', async () => (finished.get(id) === 2 ? true : undefined), { timeoutMs: 15_000, intervalMs: 50 });
+    await expect(stack.store.events.findOne({ _id: workflowId })).resolves.toMatchObject({ status: 'succeeded', runId: secondRun });
+  }, 60_000);
+
+  // The other order: the orphaned attempt's handler finishes its work before any redelivery.
+  // The record no run has claimed yet (the receiver's) takes its success: the work was done
+  // once, so a redelivery is a duplicate rather than a second run of it.
+  test('terminated outside hookflow, its action then finishing its work: the record says succeeded, and a redelivery is a duplicate', async () => {
+    const { id, body, headers, workflowId } = await startHeld();
+    await terminateOutside(workflowId);
+    release(id);
+    await stack.waitForStatus(workflowId, 'succeeded');
+    const again = await stack.post('/webhooks/demo', body, headers);
+    expect([again.status, again.json]).toEqual([200, { status: 'duplicate', workflowId }]);
+    expect(runs.get(id)).toBe(1);
   }, 60_000);
 
   test('the embedded stack keeps closed workflows for 7 days (temporal.retentionDays), not the dev server\'s 24 hours', async () => {
