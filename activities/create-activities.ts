@@ -3,6 +3,7 @@ import type { Collection } from 'mongodb';
 import type { AlertFeed } from '../src/alerts/worker-alert-feed';
 import type { DestinationConfig } from '../src/config/load-config';
 import { controlKey, type ControlDocument } from '../src/controls/control-document';
+import { ACTION_PAUSED, type PausedDetails } from '../src/controls/action-paused';
 import { pausedKeys } from '../src/controls/paused-keys';
 import { actionErrorText, thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
@@ -71,6 +72,8 @@ export interface RunActionInput {
    * writes the event's outcome too, so the workflow ends without a write of its own.
    */
   readonly recordsOutcome?: boolean;
+  /** Attempts an earlier activity of this action made before a pause held it; this one counts on from them. */
+  readonly priorAttempts?: number;
 }
 
 export interface RunTransformInput {
@@ -210,9 +213,14 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
      * update as read-modify-write of the whole document, such a write put an event that had
      * succeeded back to `processing`.
      */
-    async runAction({ event: input, action, transformed, recordsOutcome }: RunActionInput): Promise<ActionSuccess> {
+    async runAction({ event: input, action, transformed, recordsOutcome, priorAttempts = 0 }: RunActionInput): Promise<ActionSuccess> {
       const ctx = Context.current();
-      const { attempt, heartbeatTimeoutMs } = ctx.info;
+      const { heartbeatTimeoutMs } = ctx.info;
+      const attempt = ctx.info.attempt + priorAttempts;
+      // A retry asks first whether its source or destination was paused since the event was
+      // recorded (a destination paused while its forwards fail, the usual case): then it makes no
+      // attempt and ends with DestinationPaused, and the workflow holds the action until resumed.
+      if (attempt > 1) await refuseIfPaused(input.source, action, attempt);
       const started = process.hrtime.bigint();
       const startedAt = new Date();
       // For the metrics: what this attempt's end means for the action.
@@ -318,6 +326,20 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
     if (!alertFeed) return;
     const ctx = Context.current();
     await alertFeed.forwardAttempt(ctx.client, destination, attempt).catch((error: unknown) => ctx.log.warn('could not report a forward attempt to its breaker and alerts', { destination, error: thrownMessage(error) }));
+  }
+
+  /** Throws `ActionPaused` (not retried, carrying the attempts so far) when the action's source or destination is paused. */
+  async function refuseIfPaused(source: string, action: ActionPlan, attempt: number): Promise<void> {
+    if (!controls) return;
+    const keys = [controlKey('source', source), ...(action.kind === 'forward' ? [controlKey('destination', action.destination)] : [])];
+    const paused = await pausedKeys(controls, keys);
+    if (paused.length === 0) return;
+    throw ApplicationFailure.create({
+      type: ACTION_PAUSED,
+      message: `${paused.join(', ')} paused: attempt ${attempt} not made`,
+      nonRetryable: true,
+      details: [{ attempt: attempt - 1, paused } satisfies PausedDetails],
+    });
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ActionUpdate, Activities, FailureDetails } from '../activities/create-activities';
+import { ACTION_PAUSED, type PausedDetails } from '../src/controls/action-paused';
 import { controlKey, RESUME_SIGNAL } from '../src/controls/control-document';
 import { actionErrorText } from '../src/errors/action-error-text';
 import { limitedTaskQueue } from '../src/limits/limited-task-queue';
@@ -161,19 +162,38 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
     await untilResumed(key);
     await write({ release: { key, actions: [name] } });
   };
+  // A retry that finds its source or destination paused makes no attempt (ActionPaused): the
+  // action is held like one paused from the start, and runs again on resume, counting on from
+  // the attempts it made, with its retry budget and timeouts afresh.
+  const runHeld = async (action: ActionPlan) => {
+    for (let priorAttempts = 0; ; ) {
+      try {
+        return await withPermit(action, () =>
+          actionActivities(action).runAction({
+            event: forActions,
+            action,
+            ...(action.transform ? { transformed: transformed[action.transform] } : {}),
+            ...(recordsOutcome ? { recordsOutcome } : {}),
+            ...(priorAttempts ? { priorAttempts } : {}),
+          }),
+        );
+      } catch (reason) {
+        const held = pausedDetails(reason);
+        if (!held) throw reason;
+        priorAttempts = held.attempt;
+        for (const key of held.paused) {
+          const actions = key === sourceKey ? undefined : [action.name];
+          await write({ hold: { key, ...(actions ? { actions } : {}) } });
+          await untilResumed(key);
+          await write({ release: { key, ...(actions ? { actions } : {}) } });
+        }
+      }
+    }
+  };
   await Promise.all(
     plan.actions.map((action: ActionPlan) =>
       whenDue(action)
-        .then(() =>
-          withPermit(action, () =>
-            actionActivities(action).runAction({
-              event: forActions,
-              action,
-              ...(action.transform ? { transformed: transformed[action.transform] } : {}),
-              ...(recordsOutcome ? { recordsOutcome } : {}),
-            }),
-          ),
-        )
+        .then(() => runHeld(action))
         .then(
           ({ result, attempt, outcomeRecorded: written }) => {
             results[action.name] = result;
@@ -260,6 +280,13 @@ async function fail(record: RecordProgress, failures: Failure[], actions: Record
   );
   if (cancelled) throw cancelled.reason;
   throw ApplicationFailure.create({ type: 'ActionFailed', message: error, nonRetryable: true });
+}
+
+/** The details of a retry refused because its source or destination is paused, else undefined. */
+function pausedDetails(reason: unknown): PausedDetails | undefined {
+  const cause = reason instanceof ActivityFailure ? reason.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.type !== ACTION_PAUSED) return undefined;
+  return cause.details?.[0] as PausedDetails | undefined;
 }
 
 /** A fan-out action's failure as recorded; the attempt count travels in the failure's details. */

@@ -26,9 +26,14 @@ describe('pause and resume a destination or a source', () => {
   beforeAll(async () => {
     destination = await startDestinationServer(destinationSecret);
     stack = await createTestStack({
-      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] }, shop: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
-      destinations: { crm: { url: `${destination.url}/crm`, secrets: [destinationSecret], timeoutMs: 5_000 } },
+      sources: { demo: { ...DEMO_SOURCE, secrets: [sourceSecret] }, shop: { ...DEMO_SOURCE, secrets: [sourceSecret] }, ops: { ...DEMO_SOURCE, secrets: [sourceSecret] } },
+      destinations: {
+        crm: { url: `${destination.url}/crm`, secrets: [destinationSecret], timeoutMs: 5_000 },
+        flaky: { url: `${destination.url}/flaky`, secrets: [destinationSecret], timeoutMs: 5_000 },
+      },
       routes: [
+        // A retry a second after each failure: time enough to pause between two attempts.
+        { source: 'ops', events: ['*'], retry: { initialIntervalMs: 1_000, backoffCoefficient: 1, maximumIntervalMs: 1_000, maximumAttempts: 10 }, actions: [{ forward: 'flaky' }] },
         { source: 'demo', events: ['*'], actions: [{ forward: 'crm' }, { handler: 'note' }] },
         { source: 'shop', events: ['*'], actions: [{ handler: 'note' }] },
       ],
@@ -95,6 +100,35 @@ describe('pause and resume a destination or a source', () => {
     expect(done.heldOn).toEqual({});
     expect(forwardsOf(id)).toHaveLength(1);
     expect(forwardsOf(id)[0].verified).toBe(true);
+  });
+
+  // The usual reason to pause: the destination is down and its forwards are failing. A forward
+  // already between retries must not spend the rest of its attempts on it.
+  test('a destination paused while its forward is failing: the next retry makes no attempt, the forward is held with none pending, and on resume it succeeds, counting on from its attempts', async () => {
+    destination.script('/flaky', [{ status: 503 }, { status: 503 }]);
+    const id = await send('ops');
+    const workflowId = `ops:${id}`;
+    await waitUntil('two failed attempts', async () => (destination.requests('/flaky').length === 2 ? true : undefined), { timeoutMs: 20_000, intervalMs: 20 });
+    expect((await api('/destinations/flaky/pause', { reason: 'down' })).status).toBe(200);
+    const held = await waitUntil(
+      'the forward to be held',
+      async () => {
+        const doc = await stack.store.events.findOne({ _id: workflowId });
+        return doc?.actions['forward:flaky']?.status === 'held' ? doc : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 100 },
+    );
+    expect(held.heldOn).toEqual({ 'destination-flaky': true });
+    // No attempt is scheduled, so none can be made while paused.
+    const description = await stack.client.workflow.getHandle(workflowId).describe();
+    expect(description.raw.pendingActivities ?? []).toEqual([]);
+    expect(destination.requests('/flaky')).toHaveLength(2);
+
+    expect((await api('/destinations/flaky/resume')).status).toBe(200);
+    const done = await stack.waitForStatus(workflowId, 'succeeded', 30_000);
+    expect(destination.requests('/flaky')).toHaveLength(3);
+    expect(done.actions['forward:flaky']).toMatchObject({ status: 'succeeded', attempts: 3 });
+    expect(done.heldOn ?? {}).toEqual({});
   });
 
   test('a paused source still verifies, acknowledges and records its deliveries; processing holds until resumed', async () => {
