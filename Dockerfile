@@ -50,4 +50,5 @@ HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
 
 # Exec form: node is PID 1 and receives SIGTERM itself, so both the receiver and the worker
 # drain in-flight work on `docker stop`.
-CMD ["node", "bin/hookflow.js", "receiver"]
+# The receiver's Node flags: src/receiver/receiver-node-flags.ts.
+CMD ["node", "--max-semi-space-size=4", "bin/hookflow.js", "receiver"]

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { RECEIVER_NODE_FLAGS } from '../src/receiver/receiver-node-flags';
 import { freePort } from '../src/stack/free-port';
 import type { BenchContext } from './bench-context';
 import { startBenchProcess, type BenchProcess } from './start-bench-process';
@@ -40,6 +41,8 @@ export async function startHookflowProcess(
   const name = `${command}-${taskQueue}-${++count}`;
   const url = `http://127.0.0.1:${port}`;
   const ready = async () => (await fetch(`${url}/readyz`)).ok;
-  const child = await startBenchProcess(name, [BIN, command], env, path.join(ctx.dir, `${name}.log`), ready);
+  // Started as users start it: the receiver with its Node flags.
+  const flags = command === 'receiver' ? RECEIVER_NODE_FLAGS : [];
+  const child = await startBenchProcess(name, [...flags, BIN, command], env, path.join(ctx.dir, `${name}.log`), ready);
   return Object.assign(child, { url });
 }

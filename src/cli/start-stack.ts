@@ -5,6 +5,7 @@ import { env } from '../config/env';
 import { defaultConfigPath, loadConfig } from '../config/load-config';
 import { freePort, isPortOpen } from '../stack/free-port';
 import { startMongoServer, waitForMongo, type ServerProcess } from '../stack/mongo-server';
+import { RECEIVER_NODE_FLAGS } from '../receiver/receiver-node-flags';
 import { dataDir, PROJECT_ROOT, RUNNING_SOURCES } from '../stack/paths';
 import { killRunningServices, startService, type ServiceProcess } from '../stack/service-process';
 import { readLogTail } from '../stack/supervise/read-log-tail';
@@ -197,7 +198,8 @@ export async function startStack(argv: string[]): Promise<number> {
     const receiverUrl = `http://${reachable(config.server.host)}:${config.server.port}`;
     const workerUrls = workerPorts.map((port) => `http://${reachable(config.worker.host)}:${port}`);
     const hookflowProcess = (name: string, command: 'worker' | 'receiver', env: NodeJS.ProcessEnv, url: string) => async (): Promise<Launched> => {
-      const service = startService(name, process.execPath, [bin, command], { env, keepTail: true });
+      const flags = command === 'receiver' ? RECEIVER_NODE_FLAGS : [];
+      const service = startService(name, process.execPath, [...flags, bin, command], { env, keepTail: true });
       return {
         pid: service.child.pid,
         exited: service.exited,
