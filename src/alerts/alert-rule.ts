@@ -25,6 +25,7 @@ export interface AlertRule {
   readonly threshold?: number;
   readonly windowMs?: number;
   readonly rate?: number;
+  readonly resolveRate?: number;
   readonly minAttempts?: number;
   readonly checkEveryMs?: number;
   readonly repeatEveryMs: number;
@@ -42,10 +43,15 @@ export interface AlertConditionInput {
   readonly threshold: number;
   readonly windowMs: number;
   readonly rate: number;
+  /** An open `rate` alert resolves below this share (absent in inputs of older runs: `rate`). */
+  readonly resolveRate?: number;
   readonly minAttempts: number;
   readonly repeatEveryMs: number;
   readonly channels: readonly AlertChannel[];
 }
+
+/** Without a `resolveRate`, an open `rate` alert resolves once the share is below this part of `rate`. */
+export const DEFAULT_RESOLVE_SHARE = 0.8;
 
 export function conditionInput(rule: AlertRule, subject: string): AlertConditionInput {
   return {
@@ -56,6 +62,7 @@ export function conditionInput(rule: AlertRule, subject: string): AlertCondition
     threshold: rule.threshold ?? 1,
     windowMs: rule.windowMs ?? 300_000,
     rate: rule.rate ?? 0.5,
+    resolveRate: rule.resolveRate ?? DEFAULT_RESOLVE_SHARE * (rule.rate ?? 0.5),
     minAttempts: rule.minAttempts ?? 1,
     repeatEveryMs: rule.repeatEveryMs,
     channels: [...(rule.slack ? (['slack'] as const) : []), ...(rule.webhook ? (['webhook'] as const) : [])],

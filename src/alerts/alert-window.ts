@@ -41,14 +41,15 @@ export interface Verdict {
 /**
  * `count`: firing while the occurrences within the window reach the threshold. `rate`: firing
  * once at least minAttempts were made and the failed share reaches the rate; it clears when the
- * share drops below it, or when no attempt is left in the window (then nothing is failing).
- * `state` rules are judged by their latest report, not here.
+ * share drops below resolveRate (hysteresis: a share hovering at the rate does not flap), or
+ * when no attempt is left in the window (then nothing is failing). `state` rules are judged by
+ * their latest report, not here.
  */
-export function judgeWindow(input: Pick<AlertConditionInput, 'mode' | 'threshold' | 'rate' | 'minAttempts'>, buckets: readonly Bucket[], wasFiring: boolean): Verdict {
+export function judgeWindow(input: Pick<AlertConditionInput, 'mode' | 'threshold' | 'rate' | 'resolveRate' | 'minAttempts'>, buckets: readonly Bucket[], wasFiring: boolean): Verdict {
   const failed = buckets.reduce((sum, b) => sum + b.failed, 0);
   const total = buckets.reduce((sum, b) => sum + b.total, 0);
   if (input.mode === 'count') return { firing: failed >= input.threshold, failed, total };
   const share = total === 0 ? 0 : failed / total;
-  const firing = wasFiring ? total > 0 && share >= input.rate : total >= input.minAttempts && share >= input.rate;
+  const firing = wasFiring ? total > 0 && share >= (input.resolveRate ?? input.rate) : total >= input.minAttempts && share >= input.rate;
   return { firing, failed, total };
 }

@@ -36,17 +36,23 @@ const rule = z.discriminatedUnion(
   [
     /** Events of a source ending `failed`: opens at `threshold` within `window`, resolves when fewer remain in it. */
     z.object({ on: z.literal('event.failed'), sources, threshold: z.number().int().min(1).default(1), window: durationSchema.default(300_000), ...common }).strict(),
-    /** The share of a destination's forward attempts that failed within `window`, once at least `minAttempts` were made. */
+    /**
+     * The share of a destination's forward attempts that failed within `window`, once at least
+     * `minAttempts` were made; an open alert resolves only below `resolveRate` (default 0.8 of
+     * `rate`), so a share hovering at `rate` does not open and resolve over and over.
+     */
     z
       .object({
         on: z.literal('destination.failing'),
         destinations,
         rate: z.number().gt(0).max(1).default(0.5),
+        resolveRate: z.number().min(0).max(1).optional(),
         minAttempts: z.number().int().min(1).default(10),
         window: durationSchema.default(300_000),
         ...common,
       })
-      .strict(),
+      .strict()
+      .refine((r) => r.resolveRate === undefined || r.resolveRate <= r.rate, { message: 'resolveRate must not exceed rate', path: ['resolveRate'] }),
     /** A destination paused (by its circuit breaker, or an operator); resolves on resume. */
     z.object({ on: z.literal('destination.paused'), destinations, ...common }).strict(),
     /** Tasks waiting for a worker on the task queue (workflow plus activity), read every `checkEvery`. */

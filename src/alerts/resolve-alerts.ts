@@ -55,7 +55,7 @@ export function resolveAlerts(raw: RawAlerts, deps: ResolveAlertsDeps): AlertsCo
       ...(subjects ? { subjects } : {}),
       ...('threshold' in rule ? { threshold: rule.threshold } : {}),
       ...('window' in rule ? { windowMs: rule.window } : {}),
-      ...('rate' in rule ? { rate: rule.rate, minAttempts: rule.minAttempts } : {}),
+      ...('rate' in rule ? { rate: rule.rate, minAttempts: rule.minAttempts, ...(rule.resolveRate !== undefined ? { resolveRate: rule.resolveRate } : {}) } : {}),
       ...('checkEvery' in rule ? { checkEveryMs: rule.checkEvery } : {}),
       repeatEveryMs: rule.repeatEvery ?? raw.repeatEvery,
       ...(slack ? { slack } : {}),

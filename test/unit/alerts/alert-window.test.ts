@@ -31,4 +31,17 @@ describe('alert windows', () => {
     expect(judgeWindow(rate, addToWindow(four, 60_000, 20, 0, 3), true)).toEqual({ firing: false, failed: 3, total: 7 });
     expect(judgeWindow(rate, [], true).firing).toBe(false);
   });
+
+  test('rate with a resolveRate: an open alert holds while the share stays at or above it, and clears below it', () => {
+    const banded = { ...rate, resolveRate: 0.4 };
+    const opened = [{ at: 0, failed: 3, total: 4 }];
+    expect(judgeWindow(banded, opened, false).firing).toBe(true);
+    // 3 of 7 (0.43): under the rate, not under resolveRate: still firing, where without the band it clears.
+    const hovering = addToWindow(opened, 60_000, 20, 0, 3);
+    expect(judgeWindow(banded, hovering, true)).toEqual({ firing: true, failed: 3, total: 7 });
+    expect(judgeWindow(rate, hovering, true).firing).toBe(false);
+    // Nor does it open again at that share once closed: opening still asks for the rate.
+    expect(judgeWindow(banded, hovering, false).firing).toBe(false);
+    expect(judgeWindow(banded, addToWindow(hovering, 60_000, 30, 0, 1), true).firing).toBe(false); // 3 of 8
+  });
 });

@@ -1,3 +1,4 @@
+import { conditionInput } from '../../../src/alerts/alert-rule';
 import { ConfigError } from '../../../src/config/config-error';
 import { resolveConfig } from '../../../src/config/load-config';
 
@@ -24,6 +25,9 @@ describe('alerts and circuitBreaker config (issue #13)', () => {
     expect(resolve({}).alerts).toEqual({ rules: [] });
     const { rules } = resolve({ alerts: { repeatEvery: '30m', rules: [{ on: 'event.failed', slack: 'https://hooks.slack.com/services/T/B/x' }, { on: 'destination.failing', name: 'crm-down', destinations: ['crm'], webhook: { url: 'https://ops.example/hook', secrets: [whsec] } }] } }).alerts;
     expect(rules[0]).toEqual({ name: 'event-failed-0', on: 'event.failed', mode: 'count', threshold: 1, windowMs: 300_000, repeatEveryMs: 1_800_000, slack: 'https://hooks.slack.com/services/T/B/x' });
+    // Its condition resolves below 0.8 of the rate unless the rule says otherwise.
+    expect(conditionInput(rules[1]!, 'crm')).toMatchObject({ rate: 0.5, resolveRate: 0.4 });
+    expect(conditionInput(resolve({ alerts: { rules: [{ on: 'destination.failing', resolveRate: 0.1, slack: 'https://x.example' }] } }).alerts.rules[0]!, 'crm')).toMatchObject({ resolveRate: 0.1 });
     expect(rules[1]).toEqual({
       name: 'crm-down',
       on: 'destination.failing',
@@ -57,6 +61,7 @@ describe('alerts and circuitBreaker config (issue #13)', () => {
     expect(configError({ alerts: { rules: [{ on: 'event.failed', webhook: { url: 'https://x.example', secrets: ['short'] } }] } })).toContain('alerts.rules.0.webhook.secrets.0');
     expect(configError({ alerts: { rules: [{ on: 'event.failed', name: 'a', slack: 'https://x.example' }, { on: 'destination.paused', name: 'a', slack: 'https://x.example' }] } })).toContain('alerts.rules.1.name: "a" names another rule too');
     expect(configError({ alerts: { rules: [{ on: 'destination.failing', rate: 1.5, slack: 'https://x.example' }] } })).toContain('alerts.rules.0.rate');
+    expect(configError({ alerts: { rules: [{ on: 'destination.failing', rate: 0.5, resolveRate: 0.6, slack: 'https://x.example' }] } })).toContain('alerts.rules.0.resolveRate: resolveRate must not exceed rate');
   });
 
   test('circuitBreaker: failures required, within and coolDown default to 1m, "manual" leaves the resume to an operator', () => {
