@@ -22,10 +22,13 @@ export async function showEvent(deps: Pick<AdminDeps, 'config' | 'temporal' | 'e
     describeRun(deps.temporal, id),
   ]);
   if (!doc && !run) throw new NotFoundError(`no event ${JSON.stringify(id)}`);
-  // The recorded run's attempts only: the action records describe that run.
+  // The recorded run's attempts only: the action records describe that run. A record the
+  // receiver wrote names no run until the run's first write (its outcome, on the default path):
+  // until then it describes the latest run, whose failed attempts are already on the timeline.
+  const runId = doc?.runId ?? (doc ? run?.runId : undefined);
   const [replays, attempts] = await Promise.all([
     findReplays(deps.events, id),
-    doc?.runId && deps.attempts ? attemptsOfRun(deps.attempts, id, doc.runId) : {},
+    runId && deps.attempts ? attemptsOfRun(deps.attempts, id, runId) : {},
   ]);
   return {
     event: doc ? eventDetail(doc, attempts) : null,

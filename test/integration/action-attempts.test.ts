@@ -3,6 +3,7 @@ import pino from 'pino';
 import { startAdminServer, type RunningAdminServer } from '../../src/admin/start-admin-server';
 import { purgeBatch } from '../../src/retention/purge-batch';
 import { createBodyStore } from '../../src/store/body-store';
+import { waitUntil } from '../../src/stack/wait-until';
 import { DEMO_SOURCE, demoEvent, hmacHeaders } from '../harness/sign';
 import { createTestStack, type TestStack } from '../harness/test-stack';
 
@@ -17,18 +18,28 @@ const TOKEN = `admin-${randomBytes(16).toString('hex')}`;
 describe('every action attempt of an event', () => {
   const secret = randomBytes(24).toString('hex');
   const calls = new Map<string, number>();
+  const holds = new Map<string, () => void>();
   let stack: TestStack;
   let admin: RunningAdminServer;
 
   beforeAll(async () => {
     stack = await createTestStack({
       sources: { demo: { ...DEMO_SOURCE, secrets: [secret] } },
-      routes: [{ source: 'demo', events: ['*'], actions: [{ handler: 'flaky' }] }],
+      routes: [
+        { source: 'demo', events: ['slow.*'], actions: [{ handler: 'stalling' }] },
+        { source: 'demo', events: ['*'], actions: [{ handler: 'flaky' }] },
+      ],
       handlers: {
         // Fails its first two attempts at each event, with a message naming the attempt.
         flaky: (event, { attempt }) => {
           calls.set(event.id, (calls.get(event.id) ?? 0) + 1);
           if (attempt < 3) throw new Error(`upstream busy (attempt ${attempt})`);
+          return { done: attempt };
+        },
+        // Fails once, then holds its second attempt until the test lets it go.
+        stalling: async (event, { attempt }) => {
+          if (attempt === 1) throw new Error('first try fails');
+          await new Promise<void>((resolve) => holds.set(event.id, resolve));
           return { done: attempt };
         },
       },
@@ -43,6 +54,7 @@ describe('every action attempt of an event', () => {
   });
 
   afterAll(async () => {
+    for (const release of holds.values()) release();
     await admin?.close();
     await stack?.close();
   });
@@ -86,5 +98,22 @@ describe('every action attempt of an event', () => {
     expect(counts).toMatchObject({ payloadsPurged: 1, attemptsDeleted: 2 });
     expect(await stack.store.attempts.countDocuments({ workflowId })).toBe(0);
     expect(await stack.store.events.findOne({ _id: workflowId })).toMatchObject({ status: 'succeeded', purgedAt: later });
+  });
+
+  // On the default path the record names its run only once the outcome is written; the timeline
+  // must not wait for that to show what already failed.
+  test('while the action is still retrying, the admin API already shows its failed attempt', async () => {
+    const { id, body } = demoEvent('slow.paid');
+    const workflowId = `demo:${id}`;
+    expect((await stack.post('/webhooks/demo', body, hmacHeaders(body, secret))).json).toEqual({ status: 'accepted', workflowId });
+    await waitUntil('the second attempt to hold', async () => (holds.has(id) ? true : undefined), { timeoutMs: 20_000, intervalMs: 50 });
+    const response = await fetch(`${admin.url}/events/${encodeURIComponent(workflowId)}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const { event } = (await response.json()) as { event: { status: string; actions: Record<string, { attemptHistory: { attempt: number; status: string; error?: string }[] }> } };
+    expect(event.status).toBe('processing');
+    expect(event.actions['handler:stalling'].attemptHistory.filter((a) => a.status === 'failed').map(({ attempt, error }) => ({ attempt, error }))).toEqual([
+      { attempt: 1, error: 'handler:stalling: first try fails' },
+    ]);
+    holds.get(id)!();
+    await stack.waitForStatus(workflowId, 'succeeded');
   });
 });
