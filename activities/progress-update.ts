@@ -36,10 +36,12 @@ export interface ProgressInput {
 /**
  * The record of `runId`: the one that run wrote, or the receiver's insert that no run has
  * written yet (it has no run ID: the receiver writes before the start that makes one). Writes
- * from any other run, an older one's straggler say, match nothing.
+ * from any other run, an older one's straggler say, match nothing. Nor does a record the admin
+ * API marked `terminated`: it removes the run ID so the terminated run's late writes miss, and
+ * a record without one must not take them either.
  */
 export function ownRecord(workflowId: string, runId: string) {
-  return { _id: workflowId, $or: [{ runId }, { runId: { $exists: false } }] };
+  return { _id: workflowId, status: { $ne: 'terminated' as const }, $or: [{ runId }, { runId: { $exists: false } }] };
 }
 
 /** The update one progress write makes, claiming the record for `runId` (see ownRecord). */

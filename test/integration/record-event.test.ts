@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type ActionSuccess, type ProgressInput, type RunActionInput } from '../../activities/create-activities';
 import { createBodyStore } from '../../src/store/body-store';
+import { receivedRecord } from '../../src/store/event-record';
 import { openStore, type Store } from '../../src/store/open-store';
 import { actionEvent } from '../../src/types/action-event';
 import type { ProcessWebhookInput } from '../../src/types/webhook-event';
@@ -108,6 +109,40 @@ describe('recordEvent re-executed for the same run or an older one', () => {
       actions: { 'handler:h': { status: 'succeeded', attempts: 1 } },
     });
     expect(await store.events.countDocuments({ _id: workflowId })).toBe(1);
+  });
+
+  // Issue #10: the receiver's record has no run ID until a run writes it. Its writers: the
+  // successful attempt of its only action (recordsOutcome), or the workflow's progress writes.
+  test('a record the receiver wrote: the first run to write claims it, another run then misses it, and a terminated one takes nothing', async () => {
+    const activities = createActivities({ events: store.events, bodies: createBodyStore(store.bodies), handlers: { h: () => ({ done: true }) }, destinations: new Map() });
+    const run = (workflowId: string, runId: string, attempt = 1) => new MockActivityEnvironment({ workflowExecution: { workflowId, runId }, attempt });
+    const received = async () => {
+      const workflowId = `demo:evt_${randomUUID()}`;
+      await store.events.insertOne(receivedRecord(input(workflowId), new Date(), []));
+      return workflowId;
+    };
+    const job = (workflowId: string): RunActionInput => ({ event: actionEvent(input(workflowId).event), action: input(workflowId).plan.actions[0], recordsOutcome: true });
+
+    // The attempt that succeeds writes the outcome and claims the record for its run.
+    const claimed = await received();
+    expect(await run(claimed, 'run-1').run(activities.runAction, job(claimed))).toMatchObject({ outcomeRecorded: true, attempt: 1 });
+    expect(await store.events.findOne({ _id: claimed })).toMatchObject({ status: 'succeeded', runId: 'run-1', attempts: 1, actions: { 'handler:h': { status: 'succeeded', attempts: 1, result: { done: true } } } });
+    // A second run's writes miss it; so does a late success of the same run (already succeeded).
+    expect(await run(claimed, 'run-2').run(activities.recordProgress, { workflowId: claimed, outcome: { status: 'failed', error: 'x' } } satisfies ProgressInput)).toBe(false);
+    expect(await run(claimed, 'run-1', 2).run(activities.runAction, job(claimed))).toMatchObject({ outcomeRecorded: false });
+    expect(await store.events.findOne({ _id: claimed })).toMatchObject({ status: 'succeeded', runId: 'run-1', attempts: 1 });
+
+    // No record (the receiver took it back): the attempt says so, and the workflow records it.
+    const missing = `demo:evt_${randomUUID()}`;
+    expect(await run(missing, 'run-1').run(activities.runAction, job(missing))).toMatchObject({ outcomeRecorded: false });
+    expect(await store.events.countDocuments({ _id: missing })).toBe(0);
+
+    // Marked terminated by the admin API (its run ID removed): neither an attempt nor a progress write of the run takes it.
+    const terminated = await received();
+    await store.events.updateOne({ _id: terminated }, { $set: { status: 'terminated' } });
+    expect(await run(terminated, 'run-1').run(activities.runAction, job(terminated))).toMatchObject({ outcomeRecorded: false });
+    expect(await run(terminated, 'run-1').run(activities.recordProgress, { workflowId: terminated, outcome: { status: 'succeeded' } } satisfies ProgressInput)).toBe(false);
+    expect(await store.events.findOne({ _id: terminated })).toMatchObject({ status: 'terminated' });
   });
 
   // Issue #18: an event stayed `processing` after its workflow had completed. An attempt
