@@ -124,8 +124,9 @@ describe('a destination circuit breaker', () => {
     expect(alertsAt(inbox, '/hook', 'paused').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
     expect(slackAt(inbox, '/slack', 'paused')).toHaveLength(2);
 
-    // 3 of 4 attempts failed so far (the probes are not forwards); 3 more successes make it 3 of 7, below 50%.
-    for (let i = 0; i < 3; i++) await stack.waitForStatus(await send(), 'succeeded');
+    // 3 of 4 attempts failed so far (the probes are not forwards). It resolves below 0.4 (the
+    // default resolveRate, 0.8 of the rate): 3 of 7 (0.43) is not enough, 3 of 9 (0.33) is.
+    for (let i = 0; i < 5; i++) await stack.waitForStatus(await send(), 'succeeded');
     const cleared = await waitForAlert(inbox, '/hook', 'failing', 'alert.resolved');
     expect(cleared.verified).toBe(true);
     expect(alertsAt(inbox, '/hook', 'failing').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
