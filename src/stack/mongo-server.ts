@@ -106,7 +106,7 @@ export async function startMongoServer(options: MongoServerOptions): Promise<Run
       const service = await startFerretdb(ferret.path, ferretArgs, uri, options);
       return {
         uri,
-        via: `FerretDB (${ferret.via}) over PostgreSQL (${binaries.via}), data in ${postgresDir}`,
+        via: `FerretDB (${ferret.via}) over PostgreSQL (${binaries.via}), data in ${postgres.dataDir}${postgres.dataDir === postgresDir ? '' : ` (${postgresDir} is out of reach of its server user)`}`,
         exited: Promise.race([service.exited, postgres.service.exited]),
         postgres,
         ferretdb: service,

@@ -1,4 +1,5 @@
-import { chmodSync, constants, cpSync, lstatSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { PostgresBinaries } from './embedded-postgres-binaries';
@@ -30,6 +31,24 @@ export function firstBlockingDirectory(target: string, owner: ServerOwner): stri
     if ((st.mode & bit) === 0) return dir;
   }
   return undefined;
+}
+
+/** Where root keeps the clusters its server user could not reach in their data directory. */
+export const RELOCATED_DATA_ROOT = '/var/lib/hookflow/postgres';
+
+/**
+ * Where the cluster of `dataDir` lives. As root the server runs as another user, who cannot
+ * reach a data directory inside a private checkout (a root's 0700 home, a `mktemp -d`, where
+ * `npm start` keeps `.hookflow/`): FerretDB would fall back to SQLite. Then the cluster lives in
+ * `root`/<hash of dataDir> instead, a root-owned, world-traversable place that survives reboots
+ * (unlike the OS temp dir), the same directory on every start for that data directory. A cluster
+ * already in `dataDir` is never moved: it is used where it is, or refused naming the directory.
+ */
+export function reachableDataDir(dataDir: string, owner: ServerOwner, root = RELOCATED_DATA_ROOT): string {
+  if (owner.uid === undefined || existsSync(path.join(dataDir, 'PG_VERSION'))) return dataDir;
+  if (firstBlockingDirectory(dataDir, owner) === undefined) return dataDir;
+  mkdirSync(root, { recursive: true, mode: 0o755 });
+  return path.join(root, createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 16));
 }
 
 /**

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { PostgresBinaries } from './embedded-postgres-binaries';
-import { firstBlockingDirectory, reachableBinaries, type ServerOwner } from './postgres-reach';
+import { firstBlockingDirectory, reachableBinaries, reachableDataDir, type ServerOwner } from './postgres-reach';
 import { runCommand } from './run-command';
 import { startService, type ServiceProcess } from './service-process';
 import { waitUntil } from './wait-until';
@@ -14,6 +14,8 @@ export interface PostgresOptions {
   /** The cluster's data directory; created by initdb on first start, reused after. */
   readonly dataDir: string;
   readonly logFile: string;
+  /** Where a data directory the server's user cannot reach is kept instead (reachableDataDir). */
+  readonly relocatedRoot?: string;
 }
 
 export interface RunningPostgres {
@@ -21,6 +23,8 @@ export interface RunningPostgres {
   readonly url: string;
   /** The server process now (a restart replaces it). */
   readonly service: ServiceProcess;
+  /** Where its cluster is: the data directory asked for, or where it was kept instead. */
+  readonly dataDir: string;
   stop(): Promise<void>;
   /** Stop it if it still runs, and start it again on the same data and port (after a crash, say). */
   restart(): Promise<void>;
@@ -35,12 +39,16 @@ const USER = 'postgres';
  * is safe only because it listens on loopback alone and no Unix socket is opened.
  * PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user if the
  * machine has one, else as `nobody`; the data directory is given to that user, and every
- * directory above it must let that user through (the error says which does not).
+ * directory above it must let that user through. A new cluster that user could not reach goes
+ * to RELOCATED_DATA_ROOT instead (see reachableDataDir); an existing one is refused, naming the
+ * directory in its way.
  */
-export async function startPostgres({ binaries: installed, port, dataDir, logFile }: PostgresOptions): Promise<RunningPostgres> {
+export async function startPostgres({ binaries: installed, port, dataDir: asked, logFile, relocatedRoot }: PostgresOptions): Promise<RunningPostgres> {
   const owner = serverUser();
   const binaries = reachableBinaries(installed, owner);
+  const dataDir = reachableDataDir(asked, owner, relocatedRoot);
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) await initCluster(binaries, dataDir, owner);
+  else assertReachable(dataDir, owner); // an existing cluster out of reach: say where, not "exited (2)"
   const base = `postgres://${USER}@127.0.0.1:${port}`;
   const launch = async (): Promise<ServiceProcess> => {
     const service = startService(
@@ -68,6 +76,7 @@ export async function startPostgres({ binaries: installed, port, dataDir, logFil
   let current = await launch();
   return {
     url: `${base}/${DATABASE}`,
+    dataDir,
     get service() {
       return current;
     },
@@ -94,17 +103,21 @@ async function ensureDatabase(base: string): Promise<true> {
 
 type Owner = ServerOwner;
 
+/** Throws, naming the directory in the way, when the server's user cannot reach `dataDir`. */
+function assertReachable(dataDir: string, owner: Owner): void {
+  const blocked = firstBlockingDirectory(dataDir, owner);
+  if (!blocked) return;
+  throw new Error(
+    `PostgreSQL runs as uid ${owner.uid} (it refuses root), and ${blocked} does not let that user through to ${dataDir}: ` +
+      'set HOOKFLOW_DATA_DIR to a directory it can reach, or run hookflow as another user',
+  );
+}
+
 async function initCluster(binaries: PostgresBinaries, dataDir: string, owner: Owner): Promise<void> {
   // The parents with the usual modes (a recursive mkdir would give them all 0700, which the
   // server's user could not pass), the cluster's own directory private to that user.
   mkdirSync(path.dirname(dataDir), { recursive: true });
-  const blocked = firstBlockingDirectory(dataDir, owner);
-  if (blocked) {
-    throw new Error(
-      `PostgreSQL runs as uid ${owner.uid} (it refuses root), and ${blocked} does not let that user through to ${dataDir}: ` +
-        'set HOOKFLOW_DATA_DIR to a directory it can reach, or run hookflow as another user',
-    );
-  }
+  assertReachable(dataDir, owner);
   mkdirSync(dataDir, { mode: 0o700 });
   if (owner.uid !== undefined) chownSync(dataDir, owner.uid, owner.gid ?? owner.uid);
   const init = await runCommand(

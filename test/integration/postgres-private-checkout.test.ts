@@ -1,10 +1,10 @@
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePostgresBinaries } from '../../src/stack/embedded-postgres-binaries';
 import { freePort } from '../../src/stack/free-port';
 import { makeStackDir } from '../../src/stack/paths';
-import { firstBlockingDirectory, reachableBinaries } from '../../src/stack/postgres-reach';
+import { firstBlockingDirectory, reachableBinaries, reachableDataDir } from '../../src/stack/postgres-reach';
 import { startPostgres } from '../../src/stack/postgres-server';
 
 /**
@@ -93,13 +93,35 @@ describe('PostgreSQL from a checkout in a private directory', () => {
     }
   }, 120_000);
 
-  test('a data directory the server user cannot reach is refused with the directory and the way out named', async () => {
-    if (process.getuid?.() !== 0) return expect(firstBlockingDirectory('/x', {})).toBeUndefined(); // only root hands the server to another user
+  // `npm start` in a private checkout keeps its data in `.hookflow/` there: out of the server
+  // user's reach. A new cluster goes to a reachable root instead, the same one on every start.
+  test('a new cluster the server user cannot reach lives under the relocation root, the same directory on the next start; an existing one is refused naming the way out', async () => {
+    if (process.getuid?.() !== 0) return expect(reachableDataDir('/x/y', {})).toBe('/x/y'); // only root hands the server to another user
     const binaries = resolvePostgresBinaries();
     if (!('postgres' in binaries)) throw new Error(binaries.attempts.join('; '));
     const hidden = privateDir();
-    await expect(
-      startPostgres({ binaries, port: await freePort(), dataDir: path.join(hidden, 'pg', 'data'), logFile: path.join(hidden, 'pg.log') }),
-    ).rejects.toThrow(new RegExp(`${hidden.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not let that user through.*HOOKFLOW_DATA_DIR`));
-  });
+    const relocatedRoot = path.join(makeStackDir(os.tmpdir(), 'hookflow-relocated-'), 'postgres');
+    dirs.push(path.dirname(relocatedRoot));
+    const asked = path.join(hidden, '.hookflow', 'postgres');
+    const start = async () => startPostgres({ binaries, port: await freePort(), dataDir: asked, logFile: path.join(hidden, 'pg.log'), relocatedRoot });
+    const first = await start();
+    try {
+      expect(path.dirname(first.dataDir)).toBe(relocatedRoot);
+      expect(existsSync(path.join(first.dataDir, 'PG_VERSION'))).toBe(true);
+      expect(existsSync(asked)).toBe(false);
+    } finally {
+      await first.stop();
+    }
+    const second = await start();
+    await second.stop();
+    expect(second.dataDir).toBe(first.dataDir);
+
+    // A cluster already where it cannot be reached is not silently replaced by an empty one.
+    const existing = path.join(hidden, 'old', 'pg');
+    mkdirSync(existing, { recursive: true });
+    writeFileSync(path.join(existing, 'PG_VERSION'), '18\n');
+    await expect(startPostgres({ binaries, port: await freePort(), dataDir: existing, logFile: path.join(hidden, 'pg2.log'), relocatedRoot })).rejects.toThrow(
+      new RegExp(`${hidden.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not let that user through.*HOOKFLOW_DATA_DIR`),
+    );
+  }, 120_000);
 });
