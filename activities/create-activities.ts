@@ -2,8 +2,9 @@ import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activ
 import type { Collection } from 'mongodb';
 import type { AlertFeed } from '../src/alerts/worker-alert-feed';
 import type { DestinationConfig } from '../src/config/load-config';
-import { controlKey, type ControlDocument } from '../src/controls/control-document';
+import type { ControlDocument } from '../src/controls/control-document';
 import { ACTION_PAUSED, type PausedDetails } from '../src/controls/action-paused';
+import { controlKeysOf, eventHolds } from '../src/controls/event-holds';
 import { pausedKeys } from '../src/controls/paused-keys';
 import { actionErrorText, thrownMessage } from '../src/errors/action-error-text';
 import { forwardEvent } from '../src/forward/forward-event';
@@ -17,6 +18,7 @@ import { attemptId, insertAttempt, type AttemptDocument, type AttemptStatus } fr
 import type { BodyStore } from '../src/store/body-store';
 import type { ActionRecord, EventDocument } from '../src/store/documents';
 import { actionRecord, receivedFields } from '../src/store/event-record';
+import { settleWithin } from '../src/store/settle-within';
 import { storableText } from '../src/store/storable';
 import type { ActionEvent } from '../src/types/action-event';
 import type { ActionPlan, ActionStatus, EventStatus, ProcessWebhookInput } from '../src/types/webhook-event';
@@ -128,13 +130,9 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
       const received = receivedFields({ event, plan });
       const final = status !== 'processing';
       // Paused now (issue #13): the source holds the whole event, a destination its forwards.
-      const sourceKey = controlKey('source', event.source);
-      const destinationKey = (action: ActionPlan) => (action.kind === 'forward' ? controlKey('destination', action.destination) : undefined);
-      const paused = final || !controls ? [] : await pausedKeys(controls, [sourceKey, ...plan.actions.flatMap((a) => destinationKey(a) ?? [])]);
+      const paused = final || !controls ? [] : await pausedKeys(controls, controlKeysOf(event.source, plan.actions));
       // A delayed forward asks again when it is due; the others are held from the start.
-      const heldAction = (action: ActionPlan) => !action.delayMs && paused.includes(destinationKey(action) ?? '');
-      const sourceHeld = paused.includes(sourceKey);
-      const heldOn = [...new Set([...(sourceHeld ? [sourceKey] : []), ...plan.actions.filter(heldAction).map((a) => destinationKey(a)!)])];
+      const { sourceHeld, heldAction, heldOn } = eventHolds(event.source, plan.actions, paused);
       // A delayed route's actions wait on a workflow timer from the run's start (issue #13).
       const dueAt = (action: ActionPlan) => (action.delayMs && !final ? new Date(runStartedAtMs + action.delayMs) : undefined);
       const actions: Record<string, ActionRecord> = {
@@ -331,8 +329,7 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
   /** Throws `ActionPaused` (not retried, carrying the attempts so far) when the action's source or destination is paused. */
   async function refuseIfPaused(source: string, action: ActionPlan, attempt: number): Promise<void> {
     if (!controls) return;
-    const keys = [controlKey('source', source), ...(action.kind === 'forward' ? [controlKey('destination', action.destination)] : [])];
-    const paused = await pausedKeys(controls, keys);
+    const paused = await pausedKeys(controls, controlKeysOf(source, [action]));
     if (paused.length === 0) return;
     throw ApplicationFailure.create({
       type: ACTION_PAUSED,
@@ -353,24 +350,17 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
   async function recordSuccess(workflowId: string, name: string, attempt: number, result: unknown): Promise<boolean> {
     const ctx = Context.current();
     const runId = currentRunId();
-    const write = events.updateOne(
-      { ...ownRecord(workflowId, runId), status: 'processing' },
-      progressUpdate({ actions: { [name]: { status: 'succeeded', attempts: attempt, result } }, outcome: { status: 'succeeded' } }, runId, new Date()),
+    const written = await settleWithin(
+      events.updateOne(
+        { ...ownRecord(workflowId, runId), status: 'processing' },
+        progressUpdate({ actions: { [name]: { status: 'succeeded', attempts: attempt, result } }, outcome: { status: 'succeeded' } }, runId, new Date()),
+      ),
+      ATTEMPT_RECORD_MS,
     );
-    write.catch(() => undefined); // a late rejection after the bound changes nothing: the workflow writes
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ATTEMPT_RECORD_MS)));
-    try {
-      const written = await Promise.race([write, bound]);
-      if (written === 'late' || written.matchedCount === 0) return false;
-      metrics?.eventFinished('succeeded');
-      return true;
-    } catch (error) {
-      ctx.log.warn('could not record the event outcome from its action; the workflow records it', { workflowId, error: thrownMessage(error) });
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    if ('error' in written) ctx.log.warn('could not record the event outcome from its action; the workflow records it', { workflowId, error: thrownMessage(written.error) });
+    if (!('value' in written) || written.value.matchedCount === 0) return false;
+    metrics?.eventFinished('succeeded');
+    return true;
   }
 
   /**
@@ -384,10 +374,6 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
     const { workflowId } = event;
     // Bounded: with MongoDB down, the driver would hold the failure back for its server
     // selection timeout (30 s), delaying the retry Temporal is waiting to schedule.
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ATTEMPT_RECORD_MS} ms`)), ATTEMPT_RECORD_MS);
-    });
     const insert = insertAttempt(attempts, {
       _id: attemptId(workflowId, runId, action, attempt),
       workflowId,
@@ -401,10 +387,11 @@ export function createActivities({ events, bodies, handlers, transforms = {}, co
       startedAt,
       finishedAt: new Date(),
     });
-    await Promise.race([insert, bound])
-      .catch((error: unknown) => ctx.log.warn('could not record a failed action attempt', { workflowId, action, attempt, error: thrownMessage(error) }))
-      .finally(() => clearTimeout(timer));
-    insert.catch(() => undefined); // a late rejection after the bound is already logged as "no answer"
+    const inserted = await settleWithin(insert, ATTEMPT_RECORD_MS);
+    if (!('value' in inserted)) {
+      const error = 'error' in inserted ? thrownMessage(inserted.error) : `no answer within ${ATTEMPT_RECORD_MS} ms`;
+      ctx.log.warn('could not record a failed action attempt', { workflowId, action, attempt, error });
+    }
   }
 
   async function keptRecords(workflowId: string, names: readonly string[]): Promise<Record<string, ActionRecord>> {

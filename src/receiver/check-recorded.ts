@@ -1,6 +1,7 @@
 import type { Db } from 'mongodb';
 import type { Logger } from '../logging/logger';
 import type { EventDocument } from '../store/documents';
+import { settleWithin } from '../store/settle-within';
 import type { EventStatus } from '../types/webhook-event';
 
 /**
@@ -34,26 +35,16 @@ export async function checkRecorded(
   logger: Logger,
   timeoutMs = RECORDED_READ_TIMEOUT_MS,
 ): Promise<'duplicate' | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  const read = (async () => db.collection<EventDocument>('events').findOne({ _id: workflowId }, { projection: { _id: 0, status: 1 } }))().then(
-    (doc) => ({ doc }),
-    (error: unknown) => ({ error }),
-  );
-  try {
-    const result = await Promise.race([read, timeout]);
-    if (result === 'timeout') {
-      logger.warn({ workflowId, timeoutMs }, 'the event record did not answer in time; leaving deduplication to Temporal');
-      return undefined;
-    }
-    if ('error' in result) {
-      logger.warn({ err: result.error, workflowId }, 'cannot read the event record; leaving deduplication to Temporal');
-      return undefined;
-    }
-    return result.doc && ALREADY_RAN.has(result.doc.status) ? 'duplicate' : undefined;
-  } finally {
-    clearTimeout(timer);
+  // Inside an async function, so that even a synchronous throw becomes a settled error.
+  const read = (async () => db.collection<EventDocument>('events').findOne({ _id: workflowId }, { projection: { _id: 0, status: 1 } }))();
+  const result = await settleWithin(read, timeoutMs);
+  if ('timedOut' in result) {
+    logger.warn({ workflowId, timeoutMs }, 'the event record did not answer in time; leaving deduplication to Temporal');
+    return undefined;
   }
+  if ('error' in result) {
+    logger.warn({ err: result.error, workflowId }, 'cannot read the event record; leaving deduplication to Temporal');
+    return undefined;
+  }
+  return result.value && ALREADY_RAN.has(result.value.status) ? 'duplicate' : undefined;
 }

@@ -1,9 +1,11 @@
 import type { Db } from 'mongodb';
-import { controlKey, type ControlDocument } from '../controls/control-document';
+import type { ControlDocument } from '../controls/control-document';
+import { controlKeysOf } from '../controls/event-holds';
 import { pausedKeys } from '../controls/paused-keys';
 import type { Logger } from '../logging/logger';
 import type { EventDocument } from '../store/documents';
 import { receivedRecord, recordableAtIngress } from '../store/event-record';
+import { settleWithin } from '../store/settle-within';
 import type { ProcessWebhookInput } from '../types/webhook-event';
 import { checkRecorded, RECORDED_READ_TIMEOUT_MS } from './check-recorded';
 
@@ -35,15 +37,16 @@ export async function recordReceived(db: Db, input: ProcessWebhookInput, now: Da
   if (!recordableAtIngress(input)) return checked();
 
   // Read first, so that the record says `held` from the start where the source or a destination is.
-  const keys = [controlKey('source', source), ...input.plan.actions.flatMap((a) => (a.kind === 'forward' ? [controlKey('destination', a.destination)] : []))];
-  const read = await bounded(pausedKeys(db.collection<ControlDocument>('controls'), keys), timeoutMs);
+  const keys = controlKeysOf(source, input.plan.actions);
+  // Inside async functions, so that even a synchronous throw becomes a settled error.
+  const read = await settleWithin((async () => pausedKeys(db.collection<ControlDocument>('controls'), keys))(), timeoutMs);
   if (!('value' in read)) {
-    logger.warn({ err: read.error, workflowId, timeoutMs }, 'cannot read the pauses; the workflow records the event');
+    logger.warn({ ...('error' in read ? { err: read.error } : {}), workflowId, timeoutMs }, 'cannot read the pauses; the workflow records the event');
     return checked();
   }
   const paused = read.value;
   const events = db.collection<EventDocument>('events');
-  const insert = events.insertOne(receivedRecord(input, now, paused)).then(
+  const insert = (async () => events.insertOne(receivedRecord(input, now, paused)))().then(
     () => 'inserted' as const,
     (error: { code?: number }) => (error?.code === 11000 ? ('exists' as const) : Promise.reject(error)),
   );
@@ -53,25 +56,12 @@ export async function recordReceived(db: Db, input: ProcessWebhookInput, now: Da
       () => undefined,
       (error: unknown) => logger.warn({ err: error, workflowId }, 'cannot remove the record of an event whose start failed'),
     );
-  const inserted = await bounded(insert, timeoutMs);
+  const inserted = await settleWithin(insert, timeoutMs);
   if (!('value' in inserted)) {
-    logger.warn({ err: inserted.error, workflowId, timeoutMs }, 'cannot write the event record; starting it for the workflow to record');
+    logger.warn({ ...('error' in inserted ? { err: inserted.error } : {}), workflowId, timeoutMs }, 'cannot write the event record; starting it for the workflow to record');
     // Should the insert land after all and the start fail, it goes too, without holding the answer.
     return { input, undo: async () => void insert.then((landed) => (landed === 'inserted' ? remove() : undefined), () => undefined) };
   }
   if (inserted.value === 'exists') return checked();
   return { input: { ...input, recorded: { paused } }, undo: remove };
-}
-
-/** The promise's value, or why there is none: its error, or no answer within `timeoutMs`. */
-async function bounded<T>(promise: Promise<T>, timeoutMs: number): Promise<{ value: T } | { error: unknown }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<{ error: unknown }>((resolve) => {
-    timer = setTimeout(() => resolve({ error: new Error(`no answer within ${timeoutMs} ms`) }), timeoutMs);
-  });
-  try {
-    return await Promise.race([promise.then((value) => ({ value }), (error: unknown) => ({ error })), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

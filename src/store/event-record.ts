@@ -1,5 +1,5 @@
 import { Binary } from 'mongodb';
-import { controlKey } from '../controls/control-document';
+import { eventHolds } from '../controls/event-holds';
 import type { ActionPlan, ActionStatus, ProcessWebhookInput } from '../types/webhook-event';
 import type { ActionRecord, EventDocument } from './documents';
 import { needsJsonText, storableHeaders, storableText } from './storable';
@@ -71,16 +71,14 @@ export function recordableAtIngress({ plan }: ProcessWebhookInput): boolean {
  * `processing` with every action pending, or held where its source or destination is paused.
  */
 export function receivedRecord(input: ProcessWebhookInput, now: Date, paused: readonly string[]): EventDocument {
-  const sourceHeld = paused.includes(controlKey('source', input.event.source));
-  const heldOn = (action: ActionPlan) => (action.kind === 'forward' && paused.includes(controlKey('destination', action.destination)) ? controlKey('destination', action.destination) : undefined);
-  const keys = [...new Set([...(sourceHeld ? [controlKey('source', input.event.source)] : []), ...input.plan.actions.flatMap((a) => heldOn(a) ?? [])])];
+  const { sourceHeld, heldAction, heldOn } = eventHolds(input.event.source, input.plan.actions, paused);
   return {
     _id: input.event.workflowId,
     ...receivedFields(input).fields,
     status: sourceHeld ? 'held' : 'processing',
     attempts: 0,
-    actions: Object.fromEntries(input.plan.actions.map((action) => [action.name, actionRecord(action, heldOn(action) ? 'held' : 'pending')])),
-    ...(keys.length > 0 ? { heldOn: Object.fromEntries(keys.map((key) => [key, true as const])) } : {}),
+    actions: Object.fromEntries(input.plan.actions.map((action) => [action.name, actionRecord(action, heldAction(action) ? 'held' : 'pending')])),
+    ...(heldOn.length > 0 ? { heldOn: Object.fromEntries(heldOn.map((key) => [key, true as const])) } : {}),
     createdAt: now,
     updatedAt: now,
   };
