@@ -1,6 +1,7 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { env } from '../config/env';
 import { providers } from '../providers/registry';
+import { secretRedactor } from './redact-secrets';
 import { traceLogFields } from '../telemetry/trace-log-fields';
 import { tracingEnabled } from '../telemetry/tracing-settings';
 
@@ -22,16 +23,9 @@ const SIGNATURE_HEADERS = Object.values(providers).flatMap((provider) => {
   }
 });
 
-/** Redaction paths: secrets, and the secret headers of a `headers` object at the top or one level down. */
-export function redactPaths(secretHeaders: readonly string[] = []): string[] {
-  const headers = [...new Set([...CREDENTIAL_HEADERS, ...SIGNATURE_HEADERS, ...secretHeaders.map((h) => h.toLowerCase())])];
-  return [
-    'secret',
-    'secrets',
-    '*.secret',
-    '*.secrets',
-    ...headers.flatMap((name) => [`headers[${JSON.stringify(name)}]`, `*.headers[${JSON.stringify(name)}]`]),
-  ];
+/** Every header name whose value a log line must never show. */
+export function secretHeaderNames(secretHeaders: readonly string[] = []): string[] {
+  return [...new Set([...CREDENTIAL_HEADERS, ...SIGNATURE_HEADERS, ...secretHeaders].map((name) => name.toLowerCase()))];
 }
 
 /**
@@ -43,13 +37,17 @@ export function createLogger(
   name: string,
   level = env('HOOKFLOW_LOG_LEVEL') ?? 'info',
   secretHeaders: readonly string[] = [],
+  destination?: DestinationStream,
 ): Logger {
-  return pino({
+  const options: LoggerOptions = {
     name,
     level,
-    redact: { paths: redactPaths(secretHeaders), censor: '[redacted]' },
+    // Each line's fields, not a child logger's bindings (pino formats those once, unredacted):
+    // bind names and IDs, never objects that could hold a secret.
+    formatters: { log: secretRedactor(secretHeaderNames(secretHeaders)) },
     // With tracing on, each line logged inside a span (a request, an action attempt) carries its
     // trace_id and span_id; with it off, no mixin runs at all.
     ...(tracingEnabled() ? { mixin: traceLogFields } : {}),
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
