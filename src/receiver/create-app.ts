@@ -26,6 +26,7 @@ import { traceRequests } from '../telemetry/trace-requests';
 import { planEvent } from './plan-event';
 import { readRequest } from './read-request';
 import { createSourceRateLimits } from './source-rate-limits';
+import { ingressRecords } from './ingress-records';
 import { recordReceived } from './record-received';
 import { startEvent } from './start-event';
 
@@ -78,6 +79,7 @@ export function createApp({
   app.proxy = config.server.trustProxy;
   const router = new Router();
   const rateLimits = createSourceRateLimits(config.sources.values());
+  const records = ingressRecords(db);
 
   const ops = createOpsHandler({
     readiness: createReadiness({
@@ -111,7 +113,7 @@ export function createApp({
     if (accepted.kind === 'handshake') return answerHandshake(ctx, source.name, accepted.reply, logger);
     const input = await planEvent({ config, nonces, bodies, logger }, source, accepted, request.rawBody, received, queryOf(request.url));
     // A record that says the event already ran makes it a duplicate even after Temporal forgot it.
-    const toStart = await recordReceived(db, input, received, logger);
+    const toStart = await recordReceived(records, input, received, logger);
     const outcome = toStart === 'duplicate' ? toStart : await startEvent({ config, temporal, logger }, toStart);
     answerEvent(ctx, source, input, outcome, accepted.payload, logger);
   });

@@ -1,13 +1,11 @@
-import type { Db } from 'mongodb';
-import type { ControlDocument } from '../controls/control-document';
 import { controlKeysOf } from '../controls/event-holds';
-import { pausedKeys } from '../controls/paused-keys';
 import type { Logger } from '../logging/logger';
 import type { EventDocument } from '../store/documents';
 import { receivedRecord, recordableAtIngress } from '../store/event-record';
 import { settleWithin } from '../store/settle-within';
 import type { ProcessWebhookInput } from '../types/webhook-event';
 import { checkRecorded, RECORDED_READ_TIMEOUT_MS } from './check-recorded';
+import type { IngressRecords } from './ingress-records';
 
 /** What to start, and how to take the receiver's record back if the start fails. */
 export interface ToStart {
@@ -23,33 +21,32 @@ export interface ToStart {
  * record by that `_id` collides, and the workflow then skips its own recordEvent, one local
  * activity and one workflow activation fewer per event (issue #10). Whether the source or a
  * destination is paused is read just before, so the record says `held` where it must, and the
- * workflow learns it from its input.
+ * workflow learns it from its input. Both operations are shared with the requests arriving at
+ * the same time (src/receiver/ingress-records.ts).
  *
  * Never throws, like checkRecorded: an insert or read that fails or is slow is logged and the
  * event is started unrecorded, for the workflow to record; Temporal still deduplicates within
  * its retention. A collision reads the record's status: the event already ran (a duplicate), or
  * it is running or failed and the start decides.
  */
-export async function recordReceived(db: Db, input: ProcessWebhookInput, now: Date, logger: Logger, timeoutMs = RECORDED_READ_TIMEOUT_MS): Promise<ToStart | 'duplicate'> {
+export async function recordReceived(records: IngressRecords, input: ProcessWebhookInput, now: Date, logger: Logger, timeoutMs = RECORDED_READ_TIMEOUT_MS): Promise<ToStart | 'duplicate'> {
   const { workflowId, source } = input.event;
   const unrecorded: ToStart = { input, undo: async () => {} };
+  const { db } = records;
   const checked = async () => (await checkRecorded(db, workflowId, logger, timeoutMs)) ?? unrecorded;
   if (!recordableAtIngress(input)) return checked();
 
   // Read first, so that the record says `held` from the start where the source or a destination is.
   const keys = controlKeysOf(source, input.plan.actions);
   // Inside async functions, so that even a synchronous throw becomes a settled error.
-  const read = await settleWithin((async () => pausedKeys(db.collection<ControlDocument>('controls'), keys))(), timeoutMs);
+  const read = await settleWithin((async () => records.pausedKeys(keys))(), timeoutMs);
   if (!('value' in read)) {
     logger.warn({ ...('error' in read ? { err: read.error } : {}), workflowId, timeoutMs }, 'cannot read the pauses; the workflow records the event');
     return checked();
   }
   const paused = read.value;
   const events = db.collection<EventDocument>('events');
-  const insert = (async () => events.insertOne(receivedRecord(input, now, paused)))().then(
-    () => 'inserted' as const,
-    (error: { code?: number }) => (error?.code === 11000 ? ('exists' as const) : Promise.reject(error)),
-  );
+  const insert = (async () => records.insert(receivedRecord(input, now, paused)))();
   // A failed start takes the record back, unless a run has written it since (it has a run ID).
   const remove = () =>
     events.deleteOne({ _id: workflowId, runId: { $exists: false } }).then(
