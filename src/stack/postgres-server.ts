@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { PostgresBinaries } from './embedded-postgres-binaries';
+import { installFerretdbIdIndex } from './ferretdb-id-index';
 import { firstBlockingDirectory, reachableBinaries, reachableDataDir, type ServerOwner } from './postgres-reach';
 import { runCommand } from './run-command';
 import { startService, type ServiceProcess } from './service-process';
@@ -67,6 +68,8 @@ export async function startPostgres({ binaries: installed, port, dataDir: asked,
     );
     try {
       await waitUntil(`PostgreSQL on 127.0.0.1:${port}`, () => ensureDatabase(base), { timeoutMs: 60_000, intervalMs: 250, abort: service.exited });
+      // Before FerretDB connects: lookups by `_id` served by an index, not a scan (see there).
+      await installFerretdbIdIndex(`${base}/${DATABASE}`);
     } catch (error) {
       await service.stop();
       throw new Error(`${(error as Error).message}; see ${logFile}`);
