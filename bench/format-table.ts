@@ -16,21 +16,21 @@ export function formatTable(results: BenchResults, rows: readonly TargetRow[], l
   if (b) figures.push(['(b) client.workflow.start', `${b.perSecond} starts/s`, ...ms(b.latencyMs), b.errors ? `${b.errors} errors` : '']);
   if (c) figures.push(['(c) hookflow receiver', `${c.perSecond} accepted/s`, ...ms(c.latencyMs), c.errors ? `${c.errors} non-2xx or errors` : '']);
   const drained = (ok: boolean) => (ok ? '' : '; NOT ALL DONE in time');
-  if (d) {
-    const h = d.hookflow;
+  (d ?? []).forEach(({ hookflow: h, bare }, i) => {
+    const round = d && d.length > 1 ? `, round ${i + 1}` : '';
     figures.push([
-      `(d) hookflow no-op, ${h.workers} worker`,
+      `(d) hookflow no-op, ${h.workers} worker${round}`,
       `${h.succeeded.perSecond} events/s`,
       ...ms(h.succeeded.latencyMs),
       `${h.succeeded.completed}/${h.accepted} in ${h.succeeded.seconds} s; ingress ${h.ingress.perSecond}/s${drained(h.drained)}`,
     ]);
     figures.push([
-      '(d) baseline: bare 1-activity workflow',
-      `${d.bare.closed.perSecond} events/s`,
-      ...ms(d.bare.closed.latencyMs),
-      `${d.bare.closed.completed}/${d.bare.ingress.ok} in ${d.bare.closed.seconds} s; starts ${d.bare.ingress.perSecond}/s${drained(d.bare.drained)}`,
+      `(d) baseline: bare 1-activity workflow${round}`,
+      `${bare.closed.perSecond} events/s`,
+      ...ms(bare.closed.latencyMs),
+      `${bare.closed.completed}/${bare.ingress.ok} in ${bare.closed.seconds} s; starts ${bare.ingress.perSecond}/s${drained(bare.drained)}`,
     ]);
-  }
+  });
   for (const run of e ?? []) {
     figures.push([
       `(e) hookflow ${IO_WAIT_MS} ms I/O, ${run.workers} worker${run.workers > 1 ? 's' : ''}`,
@@ -71,7 +71,10 @@ export function formatTable(results: BenchResults, rows: readonly TargetRow[], l
   if (a) cpu.push(['(a)', busy(a.cpu, a.ok)]);
   if (b) cpu.push(['(b)', busy(b.cpu, b.ok)]);
   if (c) cpu.push(['(c)', busy(c.cpu, c.ok)]);
-  if (d) cpu.push(['(d) hookflow', busy(d.hookflow.cpu, d.hookflow.succeeded.completed)], ['(d) baseline', busy(d.bare.cpu, d.bare.closed.completed)]);
+  (d ?? []).forEach(({ hookflow, bare }, i) => {
+    const round = d && d.length > 1 ? ` ${i + 1}` : '';
+    cpu.push([`(d) hookflow${round}`, busy(hookflow.cpu, hookflow.succeeded.completed)], [`(d) baseline${round}`, busy(bare.cpu, bare.closed.completed)]);
+  });
   for (const run of e ?? []) cpu.push([`(e) ${run.workers} worker${run.workers > 1 ? 's' : ''}`, busy(run.cpu, run.succeeded.completed)]);
   const load = Object.entries(loadAverages).map(([when, [one]]) => `${when} ${one}`).join(', ');
   return `${align(figures)}\n\n${align(targets)}\n\n${align(cpu)}\n1-minute load average: ${load}\np50/p99: per request for (a)-(c); for (d)-(e), each event's request to succeeded (start to close for the

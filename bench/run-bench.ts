@@ -123,10 +123,15 @@ export async function runBench(argv: string[]): Promise<number> {
       Object.assign(results, await measureEngineAndReceiver(ctx, { b: options.only.has('b'), c: options.only.has('c') }));
       return undefined;
     });
-    await run('d', `(d) end to end, no-op handler vs bare workflow, ${e2eEvents} events each`, async () => {
+    await run('d', `(d) end to end, no-op handler vs bare workflow, ${e2eEvents} events each, baseline-hookflow-hookflow-baseline`, async () => {
       const bare = await measureBareEndToEnd(ctx);
       const hookflow = await measureEndToEnd(ctx, { name: 'd', type: 'bench.noop', workers: 1 });
-      return { hookflow, bare };
+      const hookflow2 = await measureEndToEnd(ctx, { name: 'd2', type: 'bench.noop', workers: 1 });
+      const bare2 = await measureBareEndToEnd(ctx);
+      return [
+        { hookflow, bare },
+        { hookflow: hookflow2, bare: bare2 },
+      ];
     });
     await run('e', `(e) end to end, ${IO_WAIT_MS} ms I/O handler, ${e2eEvents} events, ${IO_WORKERS.join(' and ')} workers of ${IO_WORKER_CAP} actions each`, async () => {
       const runs: EndToEndResult[] = [];

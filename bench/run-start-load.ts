@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { HookflowConfig } from '../src/config/load-config';
+import { eventMetadata } from '../src/temporal/event-metadata';
 import { eventSearchAttributes } from '../src/temporal/event-search-attributes';
 import { buildWorkflowInput } from './build-workflow-input';
 import type { BenchEventType } from './signed-event';
@@ -35,7 +36,7 @@ export interface StartLoadResult {
  * Closed-loop `client.workflow.start` calls: `connections` loops, each starting its next workflow
  * as soon as the last start returned, for `seconds` or `amount` starts. Each start is what the receiver makes for
  * an event (src/temporal/start-processing.ts): the same input, ID, reuse and conflict policies
- * and search attributes, on one client connection, minus HTTP, Koa and the receiver's checks.
+ * search attributes and Temporal UI summary and details, on one client connection, minus HTTP, Koa and the receiver's checks.
  */
 export async function runStartLoad(load: StartLoad): Promise<StartLoadResult> {
   const latencies: number[] = [];
@@ -59,6 +60,7 @@ export async function runStartLoad(load: StartLoad): Promise<StartLoadResult> {
             workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
             workflowIdConflictPolicy: 'FAIL',
             typedSearchAttributes: eventSearchAttributes(input.event),
+            ...eventMetadata(input.event),
           });
           latencies.push(performance.now() - began);
           ok++;
