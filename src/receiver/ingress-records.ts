@@ -25,18 +25,20 @@ const DUPLICATE_KEY = 11000;
  * `insertMany` (src/store/batched-calls.ts). Each request still learns only its own answer.
  */
 export function ingressRecords(db: Db): IngressRecords {
-  const controls = db.collection<ControlDocument>('controls');
-  const events = db.collection<EventDocument>('events');
+  // Asked of `db` at each batch, not once: the store's `db` follows its current client, which a
+  // stuck client's replacement changes (src/store/open-store.ts).
+  const controls = () => db.collection<ControlDocument>('controls');
+  const events = () => db.collection<EventDocument>('events');
 
   const readPauses = batchedCalls<readonly string[], string[]>(async (asks) => {
-    const paused = new Set(await pausedKeys(controls, asks.flat()));
+    const paused = new Set(await pausedKeys(controls(), asks.flat()));
     return asks.map((keys) => ({ value: keys.filter((key) => paused.has(key)) }));
   });
 
   const insertRecords = batchedCalls<EventDocument, InsertOutcome>(async (records) => {
     try {
       // Unordered: one record's collision (a redelivery) does not stop the others' inserts.
-      await events.insertMany(records, { ordered: false });
+      await events().insertMany(records, { ordered: false });
       return records.map(() => ({ value: 'inserted' as const }));
     } catch (error) {
       const failed = writeErrorsOf(error);
