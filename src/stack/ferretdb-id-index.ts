@@ -15,10 +15,8 @@ const DOCUMENT_TABLES = `
 /** How PostgreSQL spells the index's definition (`pg_indexes.indexdef`), as a regular expression literal. */
 export const ID_INDEX_DEF = `'USING gin \\(+_jsonb -> ''_id''::text\\)+$'`;
 
-/** Whether table `t` (a regclass) already has the index. */
-const HAS_ID_INDEX = `
-  EXISTS (SELECT 1 FROM pg_indexes i WHERE format('%I.%I', i.schemaname, i.tablename)::regclass = t
-          AND i.indexdef ~ ${ID_INDEX_DEF})`;
+/** The function that gives one table (a regclass) the index if it has none; true when it made it. */
+const INDEX_TABLE = `${ID_INDEX_TRIGGER}_of`;
 
 /**
  * Install, in FerretDB's PostgreSQL database, an index that lets PostgreSQL find a document by
@@ -42,26 +40,29 @@ export async function installFerretdbIdIndex(databaseUrl: string): Promise<{ ind
   await client.connect();
   try {
     await client.query(`
-      CREATE OR REPLACE FUNCTION ${ID_INDEX_TRIGGER}() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
-      DECLARE t regclass;
+      CREATE OR REPLACE FUNCTION ${INDEX_TABLE}(t regclass) RETURNS boolean LANGUAGE plpgsql AS $fn$
       BEGIN
-        FOR t IN
-          SELECT d.id FROM (${DOCUMENT_TABLES}) d
-          WHERE d.id IN (SELECT objid FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE')
-        LOOP
-          IF NOT ${HAS_ID_INDEX} THEN
-            EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb -> %L))', t, '_id');
-          END IF;
-        END LOOP;
+        IF EXISTS (SELECT 1 FROM pg_indexes i WHERE format('%I.%I', i.schemaname, i.tablename)::regclass = t AND i.indexdef ~ ${ID_INDEX_DEF}) THEN
+          RETURN false;
+        END IF;
+        EXECUTE format('CREATE INDEX ON %s USING gin ((_jsonb -> %L))', t, '_id');
+        RETURN true;
+      END
+      $fn$`);
+    await client.query(`
+      CREATE OR REPLACE FUNCTION ${ID_INDEX_TRIGGER}() RETURNS event_trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        PERFORM ${INDEX_TABLE}(d.id) FROM (${DOCUMENT_TABLES}) d
+        WHERE d.id IN (SELECT objid FROM pg_event_trigger_ddl_commands() WHERE command_tag = 'CREATE TABLE');
       END
       $fn$`);
     const { rowCount } = await client.query('SELECT 1 FROM pg_event_trigger WHERE evtname = $1', [ID_INDEX_TRIGGER]);
     if (!rowCount) {
       await client.query(`CREATE EVENT TRIGGER ${ID_INDEX_TRIGGER} ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION ${ID_INDEX_TRIGGER}()`);
     }
-    const { rows } = await client.query<{ id: string }>(`SELECT d.id::text AS id FROM (${DOCUMENT_TABLES}) d WHERE NOT (SELECT ${HAS_ID_INDEX} FROM (SELECT d.id AS t) x)`);
-    for (const { id } of rows) await client.query(`CREATE INDEX ON ${id} USING gin ((_jsonb -> '_id'))`);
-    return { indexed: rows.length };
+    // Tables made before the trigger existed.
+    const { rows } = await client.query<{ indexed: number }>(`SELECT count(*) FILTER (WHERE ${INDEX_TABLE}(d.id))::int AS indexed FROM (${DOCUMENT_TABLES}) d`);
+    return { indexed: rows[0]?.indexed ?? 0 };
   } finally {
     await client.end().catch(() => undefined);
   }
