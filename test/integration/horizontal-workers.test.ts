@@ -143,7 +143,9 @@ describe('horizontal workers: separate processes on one task queue', () => {
 
   test('a worker SIGKILLed mid-activity: its attempts run again elsewhere, each effect still exactly once', async () => {
     const [victim, ...survivors] = await startWorkers(3);
-    const events = Array.from({ length: 90 }, () => demoEvent('order.paid', { workMs: 400 }));
+    // 2 s of work, far above the time from the look below to the kill: with 400 ms, a CI run on a
+    // loaded machine saw every open attempt finish before the kill landed (3 open, 0 cut off).
+    const events = Array.from({ length: 90 }, () => demoEvent('order.paid', { workMs: 2_000 }));
     const workflowIds = events.map((e) => `demo:${e.id}`);
     const keys = workflowIds.map((id) => `${id}/handler:countOnce`);
     const sending = sendAll(stack, events.map((e) => e.body));
