@@ -124,17 +124,20 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   // only writer of the document (see runAction). The last one is written with the event's
   // outcome, so the default path (one action) costs one write here; on a record the receiver
   // wrote, the action's successful attempt writes it instead, and the workflow none.
+  // The default path (one handler, recorded by the receiver, nothing delayed, paused or limited)
+  // goes through no step it does not need: each promise a workflow makes costs a stack trace,
+  // captured and source-mapped by the SDK for the Temporal UI's stack trace query.
   const forActions = actionEvent(event);
-  const transformed = await runTransforms(record, forActions, plan.actions);
+  const transformed = plan.actions.some((action) => action.transform) ? await runTransforms(record, forActions, plan.actions) : {};
   const recordsOutcome = recorded && plan.actions.length === 1;
   let outcomeRecorded = false;
   const results: Record<string, unknown> = {};
   const failures: Failure[] = [];
-  let writes: Promise<void> = Promise.resolve();
+  let writes: Promise<void> | undefined;
   let unsettled = plan.actions.length;
   let last: Record<string, ActionUpdate> = {};
   const write = (progress: Progress) => {
-    writes = writes.then(() => record(progress));
+    writes = writes ? writes.then(() => record(progress)) : record(progress);
     return writes;
   };
   const settle = (name: string, update: ActionUpdate) => {
@@ -144,6 +147,7 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
   // A delayed route's action waits on a durable timer from the run's start (issue #13): a worker
   // or Temporal restart in between changes nothing. When due, it is recorded `pending` (and the
   // event `processing`) through the same one-at-a-time chain as every other write.
+  const dueNow = (action: ActionPlan) => !action.delayMs && (action.kind !== 'forward' || !paused.includes(controlKey('destination', action.destination)));
   const whenDue = async (action: ActionPlan) => {
     const { name, delayMs } = action;
     if (delayMs) {
@@ -190,24 +194,21 @@ export async function processWebhook(input: ProcessWebhookInput): Promise<Proces
       }
     }
   };
-  await Promise.all(
-    plan.actions.map((action: ActionPlan) =>
-      whenDue(action)
-        .then(() => runHeld(action))
-        .then(
-          ({ result, attempt, outcomeRecorded: written }) => {
-            results[action.name] = result;
-            outcomeRecorded = written === true;
-            settle(action.name, { status: 'succeeded', attempts: attempt, result });
-          },
-          (reason: unknown) => {
-            failures.push({ action: action.name, reason });
-            settle(action.name, actionUpdate(action.name, reason));
-          },
-        ),
-    ),
-  );
-  await CancellationScope.nonCancellable(() => writes);
+  const runOne = (action: ActionPlan) =>
+    (dueNow(action) ? runHeld(action) : whenDue(action).then(() => runHeld(action))).then(
+      ({ result, attempt, outcomeRecorded: written }) => {
+        results[action.name] = result;
+        outcomeRecorded = written === true;
+        settle(action.name, { status: 'succeeded', attempts: attempt, result });
+      },
+      (reason: unknown) => {
+        failures.push({ action: action.name, reason });
+        settle(action.name, actionUpdate(action.name, reason));
+      },
+    );
+  await (plan.actions.length === 1 ? runOne(plan.actions[0]) : Promise.all(plan.actions.map(runOne)));
+  const pending = writes;
+  if (pending) await CancellationScope.nonCancellable(() => pending);
   if (failures.length > 0) return fail(record, failures, last);
   if (!outcomeRecorded) await record({ actions: last, outcome: { status: 'succeeded' } });
   return { status: 'succeeded', results };

@@ -1,5 +1,5 @@
 import { CancellationScope, condition, getExternalWorkflowHandle, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { ActionPlan } from '../types/webhook-event';
+import type { ActionPlan, ForwardActionPlan } from '../types/webhook-event';
 import type { LimitActivities } from './create-limit-activities';
 import { permitsWorkflowId } from './limit-names';
 import { permitGrantedSignal, releasePermitSignal } from './permit-signals';
@@ -30,22 +30,29 @@ export type WithPermit = <T>(action: ActionPlan, run: () => Promise<T>) => Promi
 export function permitGate(): WithPermit {
   const granted = new Set<string>();
   setHandler(permitGrantedSignal, (token: string) => void granted.add(token));
-  return async (action, run) => {
+  // Not an async function: an action without a limit (the default path) runs with no promise of
+  // the gate's own, since each promise a workflow makes costs a captured stack trace.
+  return (action, run) => {
     const limit = action.kind === 'forward' ? action.limits?.maxConcurrency : undefined;
     if (action.kind !== 'forward' || !limit) return run();
-    const { workflowId, runId, taskQueue } = workflowInfo();
-    const request = { token: `${workflowId}/${runId}/${action.name}`, workflowId, runId, limit };
-    const permits = permitsWorkflowId(taskQueue, action.destination);
-    try {
-      do {
-        await asks.askPermit({ permitsWorkflowId: permits, taskQueue, destination: action.destination, request });
-      } while (!(await condition(() => granted.has(request.token), REASK)));
-      return await run();
-    } finally {
-      // Also when cancelled while waiting (the ask leaves the queue) or holding. Awaited: a
-      // signal left pending when the run completes is never sent (tried: the permit leaked). A
-      // permits workflow that is gone has nothing to free.
-      await CancellationScope.nonCancellable(() => getExternalWorkflowHandle(permits).signal(releasePermitSignal, request.token)).catch(() => undefined);
-    }
+    return withPermitOf(granted, action, limit, run);
   };
+}
+
+/** Ask for a permit of the action's destination, run while holding it, then give it back. */
+async function withPermitOf<T>(granted: Set<string>, action: ForwardActionPlan, limit: number, run: () => Promise<T>): Promise<T> {
+  const { workflowId, runId, taskQueue } = workflowInfo();
+  const request = { token: `${workflowId}/${runId}/${action.name}`, workflowId, runId, limit };
+  const permits = permitsWorkflowId(taskQueue, action.destination);
+  try {
+    do {
+      await asks.askPermit({ permitsWorkflowId: permits, taskQueue, destination: action.destination, request });
+    } while (!(await condition(() => granted.has(request.token), REASK)));
+    return await run();
+  } finally {
+    // Also when cancelled while waiting (the ask leaves the queue) or holding. Awaited: a
+    // signal left pending when the run completes is never sent (tried: the permit leaked). A
+    // permits workflow that is gone has nothing to free.
+    await CancellationScope.nonCancellable(() => getExternalWorkflowHandle(permits).signal(releasePermitSignal, request.token)).catch(() => undefined);
+  }
 }
