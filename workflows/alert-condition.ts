@@ -58,7 +58,8 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
     );
   };
 
-  for (;;) {
+  // Apply every observation not read yet to the state; returns how many occurrences they add.
+  const drain = (): number => {
     let occurred = 0;
     for (const observation of inbox.splice(0)) {
       received++;
@@ -66,6 +67,14 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
       state = applied.state;
       occurred += applied.occurred;
     }
+    return occurred;
+  };
+  const countOnOpen = (occurred: number) => {
+    if (state.open) state = { ...state, open: { ...state.open, occurrences: state.open.occurrences + occurred } };
+  };
+
+  for (;;) {
+    const occurred = drain();
     const now = Date.now();
     state = { ...state, buckets: trimWindow(state.buckets, input.windowMs, now) };
     const windowed = judgeWindow(input, state.buckets, state.open !== undefined);
@@ -73,7 +82,7 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
       input.mode === 'state'
         ? { firing: state.reported?.firing ?? false, failed: state.reported?.value ?? 0, total: 0 }
         : windowed;
-    if (state.open) state = { ...state, open: { ...state.open, occurrences: state.open.occurrences + occurred } };
+    countOnOpen(occurred);
 
     if (verdict.firing && !state.open) {
       const open = { openedAt: now, lastSentAt: now, seq: 0, occurrences: input.mode === 'state' ? 1 : verdict.failed };
@@ -95,13 +104,7 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
       // Observations not yet read go with the state: nothing is lost across the new run, their
       // occurrences included (counted on the open alert, as the loop above counts them; a CI run
       // lost 60 of 1 100 when only their buckets went along).
-      let late = 0;
-      for (const observation of inbox.splice(0)) {
-        const applied = applyObservation(state, observation, input);
-        state = applied.state;
-        late += applied.occurred;
-      }
-      if (state.open) state = { ...state, open: { ...state.open, occurrences: state.open.occurrences + late } };
+      countOnOpen(drain());
       return continueAsNew<typeof alertCondition>(input, state);
     }
     const wakeAt = Math.min(
