@@ -6,6 +6,10 @@ import { Client, Connection } from '@temporalio/client';
 import fc from 'fast-check';
 import { MongoClient } from 'mongodb';
 import { signStandardWebhook } from '../../src/forward/standard-webhook-signature';
+import { BODY_HMAC_PRESETS } from '../../src/providers/presets/body-hmac-presets';
+import { PRESETS } from '../../src/providers/presets/catalog';
+import { CREDENTIAL_PRESETS } from '../../src/providers/presets/credential-presets';
+import { TIMESTAMPED_PRESETS } from '../../src/providers/presets/timestamped-presets';
 import { providers } from '../../src/providers/registry';
 import { waitUntil } from '../../src/stack/wait-until';
 import {
@@ -239,8 +243,10 @@ function hmacCase(slots: Slot[], more: Partial<Case> = {}): Case {
 function batch2Cases(): Record<string, Case> {
   const kv = (header: string) => [partSlot(header, 't', ',', 'timestamp'), partSlot(header, 'v1', ',', 'digest', 'hex')];
   return {
-    bitbucket: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-request-uuid' }, type: { header: 'x-event-key' } }),
-    atlassian: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-atlassian-webhook-identifier' }, type: { body: ['webhookEvent'] } }),
+    // Bitbucket and Atlassian sign alike (X-Hub-Signature sha256= over the body): one's signer makes
+    // a request the other rightly accepts once its ID header is there.
+    bitbucket: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-request-uuid' }, type: { header: 'x-event-key' }, sameSchemeAs: ['atlassian'] }),
+    atlassian: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { header: 'x-atlassian-webhook-identifier' }, type: { body: ['webhookEvent'] }, sameSchemeAs: ['bitbucket'] }),
     intercom: hmacCase([headerSlot('x-hub-signature', 'digest', 'hex')], { id: { body: ['id'] }, type: { body: ['topic'] }, sameSchemeAs: ['github'] }),
     zendesk: hmacCase([headerSlot('x-zendesk-webhook-signature', 'digest', 'base64'), headerSlot('x-zendesk-webhook-signature-timestamp', 'timestamp')], { windowed: true, id: { body: ['id'] }, type: { body: ['type'] } }),
     razorpay: hmacCase([headerSlot('x-razorpay-signature', 'digest', 'hex')], { id: { header: 'x-razorpay-event-id' }, type: { body: ['event'] } }),
@@ -1234,6 +1240,18 @@ describe('bad input: a real receiver process under a corpus and random malformed
       await receiver.exited;
     }
     await mongo?.close();
+  });
+
+  test('every two presets with one scheme are declared sameSchemeAs both ways, so no oracle calls the other authentic request an attack', () => {
+    const byScheme = new Map<string, string[]>();
+    for (const preset of [...PRESETS, ...BODY_HMAC_PRESETS, ...TIMESTAMPED_PRESETS, ...CREDENTIAL_PRESETS]) {
+      const key = JSON.stringify(preset.scheme);
+      byScheme.set(key, [...(byScheme.get(key) ?? []), preset.name]);
+    }
+    const undeclared = [...byScheme.values()].flatMap((names) =>
+      names.flatMap((name) => names.filter((other) => other !== name && !cases[name]?.sameSchemeAs?.includes(other)).map((other) => `${name} → ${other}`)),
+    );
+    expect(undeclared).toEqual([]);
   });
 
   test('the provider table covers every registered provider', () => {
