@@ -61,9 +61,10 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
   // Apply every observation not read yet to the state; returns how many occurrences they add.
   const drain = (): number => {
     let occurred = 0;
+    const now = Date.now();
     for (const observation of inbox.splice(0)) {
       received++;
-      const applied = applyObservation(state, observation, input);
+      const applied = applyObservation(state, observation, input, now);
       state = applied.state;
       occurred += applied.occurred;
     }

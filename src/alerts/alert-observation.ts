@@ -5,7 +5,7 @@ export const ALERT_OBSERVE_SIGNAL = 'alertObserve';
 export type AlertObservation =
   | {
       readonly kind: 'count';
-      /** Epoch ms of the occurrences. */
+      /** Epoch ms of the occurrences; the window counts them from when the condition receives them (alert-state.ts). */
       readonly at: number;
       /** Occurrences (failures, 401s); for a rate rule, the failed attempts among `total`. */
       readonly failed: number;

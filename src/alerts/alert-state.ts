@@ -22,8 +22,19 @@ const RECENT_IDS = 500;
 /**
  * Fold one observation into the state; `occurred` is how many occurrences it adds (0 for a
  * report of IDs already counted). Pure and deterministic: the workflow runs it.
+ *
+ * Occurrences enter the window at `receivedAt`, when the condition reads them, not at the
+ * observation's `at`: a condition that lags behind its reports (its worker busy or down, its
+ * signals queued) would otherwise find a storm still going on already outside the window and
+ * resolve it (a CI run resolved a 1 100-report flood after 45), or never open for failures
+ * reported while its worker was down.
  */
-export function applyObservation(state: AlertState, observation: AlertObservation, input: Pick<AlertConditionInput, 'windowMs'>): { state: AlertState; occurred: number } {
+export function applyObservation(
+  state: AlertState,
+  observation: AlertObservation,
+  input: Pick<AlertConditionInput, 'windowMs'>,
+  receivedAt: number,
+): { state: AlertState; occurred: number } {
   const detail = observation.detail ? { detail: observation.detail } : {};
   if (observation.kind === 'state') {
     const reported = { firing: observation.firing, ...(observation.value !== undefined ? { value: observation.value } : {}) };
@@ -37,7 +48,7 @@ export function applyObservation(state: AlertState, observation: AlertObservatio
   return {
     state: {
       ...state,
-      buckets: addToWindow(state.buckets, input.windowMs, observation.at, failed, total),
+      buckets: addToWindow(state.buckets, input.windowMs, receivedAt, failed, total),
       recentIds: fresh.length > 0 ? [...state.recentIds, ...fresh].slice(-RECENT_IDS) : state.recentIds,
       ...(failed > 0 ? detail : {}),
     },

@@ -42,6 +42,7 @@ describe('alerts open once per condition and resolve once', () => {
           { name: 'failures', on: 'event.failed', sources: ['demo'], window: '20s', ...channels },
           { name: 'forgeries', on: 'signatures.failing', sources: ['shop'], threshold: 5, window: '4s', ...channels },
           { name: 'flood', on: 'signatures.failing', sources: ['demo'], threshold: 1, window: '3s', webhook: channels.webhook },
+          { name: 'late', on: 'signatures.failing', sources: ['demo'], threshold: 2, window: '3s', webhook: channels.webhook },
         ],
       },
     });
@@ -101,6 +102,17 @@ describe('alerts open once per condition and resolve once', () => {
     expect(new Set(sent.slice(0, 3).map((a) => a.webhookId)).size).toBe(1);
     expect(sent[3]!.webhookId).not.toBe(sent[0]!.webhookId);
     expect(slackAt(inbox, '/slack', 'forgeries')).toHaveLength(2);
+  });
+
+  test('a report that reaches its condition a minute after its failures (the worker was down) still opens the alert, and it resolves once its window passes', async () => {
+    const rule = stack.config.alerts.rules.find((r) => r.name === 'late')!;
+    const target = { client: stack.client, taskQueue: stack.config.temporal.taskQueue, rules: [rule] };
+    await reportAlert(target, 'signatures.failing', 'demo', { kind: 'count', at: Date.now() - 60_000, failed: 2 });
+    const opened = await waitForAlert(inbox, '/hook', 'late', 'alert.opened');
+    expect(opened.data.occurrences).toBe(2);
+    const resolved = await waitForAlert(inbox, '/hook', 'late', 'alert.resolved');
+    expect(resolved.data.occurrences).toBe(2);
+    expect(alertsAt(inbox, '/hook', 'late').map((a) => a.type)).toEqual(['alert.opened', 'alert.resolved']);
   });
 
   test('an alert condition under 1 100 reports continues as new with its state: still one opened and one resolution, every report counted', async () => {
