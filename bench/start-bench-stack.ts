@@ -3,6 +3,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { freePort } from '../src/stack/free-port';
 import { startMongoServer, waitForMongo } from '../src/stack/mongo-server';
+import { startTogether } from '../src/stack/start-together';
 import { startTemporalServer, waitForTemporal } from '../src/stack/temporal-server';
 
 export interface BenchStack {
@@ -35,7 +36,7 @@ export interface BenchStackOptions {
 export async function startBenchStack(dir: string, log: (line: string) => void, options: BenchStackOptions): Promise<BenchStack> {
   const { namespace, temporalAddress, mongoUri } = options;
   const [temporalPort, mongoPort] = [await freePort(), await freePort()];
-  const [temporal, mongo] = await Promise.all([
+  const [temporal, mongo] = await startTogether([
     temporalAddress
       ? waitForTemporal(temporalAddress, undefined, namespace).then(() => ({ address: temporalAddress, via: 'TEMPORAL_ADDRESS', stop: async () => {} }))
       : startTemporalServer({ port: temporalPort, namespace, dbFile: path.join(dir, 'temporal.sqlite'), logFile: path.join(dir, 'temporal.log'), log }),

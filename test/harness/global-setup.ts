@@ -4,6 +4,7 @@ import path from 'node:path';
 import { freePort } from '../../src/stack/free-port';
 import { makeStackDir } from '../../src/stack/paths';
 import { startMongoServer } from '../../src/stack/mongo-server';
+import { startTogether } from '../../src/stack/start-together';
 import { startTemporalServer } from '../../src/stack/temporal-server';
 import { bundleWorkflows } from '../../src/worker/bundle-workflows';
 import { TEST_ENV, type TestStackHandle } from './test-env';
@@ -18,7 +19,7 @@ export default async function globalSetup(): Promise<void> {
   const dir = makeStackDir(os.tmpdir(), 'hookflow-test-');
   const log = (line: string) => process.stderr.write(`[test stack] ${line}\n`);
   const [temporalPort, mongoPort] = [await freePort(), await freePort()];
-  const [temporal, mongo] = await Promise.all([
+  const [temporal, mongo] = await startTogether([
     startTemporalServer({
       port: temporalPort,
       dbFile: path.join(dir, 'temporal.sqlite'),
