@@ -18,6 +18,8 @@ export interface BenchOptions {
   readonly out: string;
   /** Keep the temp dir (server and process logs, worker /metrics) instead of deleting it. */
   readonly keep: boolean;
+  /** Temporal on a core of its own, everything else on the rest (bench/pin-temporal.ts). */
+  readonly pinTemporal: boolean;
   readonly help: boolean;
 }
 
@@ -30,7 +32,9 @@ export const USAGE = `npm run bench -- [options]
   --data-dir DIR        where the temp dir with the servers' data goes         default the OS temp dir
                         (/dev/shm takes the disk's fsyncs out of the figures)
   --out FILE            where the JSON goes                                    default bench/results/latest.json
-  --keep                keep the temp dir: server and process logs, worker /metrics`;
+  --keep                keep the temp dir: server and process logs, worker /metrics
+  --pin-temporal        the Temporal dev server on core 0, every other process on the rest
+                        (needs taskset; shows c/b without the servers sharing Temporal's cores)`;
 
 export function parseBenchOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -43,6 +47,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
       'data-dir': { type: 'string' },
       out: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'pin-temporal': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -64,6 +69,7 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions {
     dataDir: path.resolve(values['data-dir'] ?? os.tmpdir()),
     out: path.resolve(values.out ?? path.join(__dirname, 'results', 'latest.json')),
     keep: values.keep,
+    pinTemporal: values['pin-temporal'],
     help: values.help,
   };
 }

@@ -12,6 +12,7 @@ import { IO_WAIT_MS } from './bench-handlers';
 import type { BenchResults } from './bench-results';
 import { evaluateTargets } from './evaluate-targets';
 import { findPids } from './find-pids';
+import { pinTemporal } from './pin-temporal';
 import { formatTable } from './format-table';
 import { measureBareEndToEnd } from './measure-bare-end-to-end';
 import { measureEndToEnd, type EndToEndResult } from './measure-end-to-end';
@@ -105,6 +106,11 @@ export async function runBench(argv: string[]): Promise<number> {
       },
     };
     log(`Temporal ${stack.temporal.address} (${stack.temporal.via}), MongoDB ${stack.mongo.uri} (${stack.mongo.via})`);
+    if (options.pinTemporal) {
+      const pinning = pinTemporal({ temporal: findPids(path.join(dir, 'temporal.sqlite')), ...stack.pids });
+      Object.assign(conditions, { pinning });
+      log(`pinned: Temporal on CPU ${pinning.temporal}; this process, FerretDB, PostgreSQL and everything started from here on CPU ${pinning.rest}`);
+    }
     const { connections, duration, e2eEvents } = options;
     const run = async <T>(key: string, what: string, measure: () => Promise<T>): Promise<void> => {
       if (![...key].some((scenario) => options.only.has(scenario as never))) return;
