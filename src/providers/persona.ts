@@ -54,6 +54,8 @@ export const personaPreset: Preset = {
 export function personaPairs(header: string | undefined): string[] {
   if (header === undefined || header.trim() === '') throw new SignatureError('missing_signature', `missing ${HEADER} header`);
   const pairs = header.split(/\s+/).filter((p) => p !== '' && p !== ',');
+  // A header of separators only (`,`) holds no pair: without this, verify had nothing to try and threw undefined.
+  if (pairs.length === 0) throw new SignatureError('malformed_signature', `${HEADER} holds no t=…,v1=… pair`);
   if (pairs.length > MAX_PAIRS) throw new SignatureError('malformed_signature', `${HEADER} holds more than ${MAX_PAIRS} signature pairs`);
   return pairs;
 }

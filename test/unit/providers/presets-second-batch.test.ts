@@ -402,6 +402,14 @@ describe('fast-check: the new header parsers never throw anything but SignatureE
     }
   };
 
+  test('persona: a header of separators only is a malformed signature, not a throw of nothing (a CI seed drew `,`)', () => {
+    const s = source({ provider: 'persona', secrets: [secret] });
+    for (const header of [',', ' , ', ', ,']) {
+      expect(only(() => personaPairs(header))).toBe('malformed_signature');
+      expect(only(() => verifies(s, req({ 'persona-signature': header }, '{}')))).toBe('malformed_signature');
+    }
+  });
+
   test('persona: random Persona-Signature headers', () => {
     const s = source({ provider: 'persona', secrets: [secret] });
     const pairish = fc.oneof(fc.string(), fc.tuple(fc.integer({ min: 0, max: 2e9 }), hexa(0, 70)).map(([t, v]) => `t=${t},v1=${v}`));
