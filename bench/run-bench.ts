@@ -12,7 +12,6 @@ import { IO_WAIT_MS } from './bench-handlers';
 import type { BenchResults } from './bench-results';
 import { evaluateTargets } from './evaluate-targets';
 import { findPids } from './find-pids';
-import { pinTemporal } from './pin-temporal';
 import { formatTable } from './format-table';
 import { measureBareEndToEnd } from './measure-bare-end-to-end';
 import { measureEndToEnd, type EndToEndResult } from './measure-end-to-end';
@@ -20,6 +19,7 @@ import { measureEngineAndReceiver } from './measure-engine-and-receiver';
 import { measureFrameworkCeiling } from './measure-framework-ceiling';
 import { measureStoreGrowth } from './measure-store-growth';
 import { parseBenchOptions, USAGE, type BenchOptions } from './parse-bench-options';
+import { pinTemporal } from './pin-temporal';
 import { startBenchStack } from './start-bench-stack';
 import { writeBenchConfig } from './write-bench-config';
 

@@ -1,4 +1,4 @@
-import { condition, continueAsNew, defineSignal, log, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, log, patched, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { AlertActivities } from '../activities/create-alert-activities';
 import { ALERT_OBSERVE_SIGNAL, type AlertObservation } from '../src/alerts/alert-observation';
 import type { AlertConditionInput } from '../src/alerts/alert-rule';
@@ -23,6 +23,8 @@ const { sendAlert } = proxyLocalActivities<AlertActivities>({
 });
 
 const SIGNALS_PER_RUN = 1_000;
+/** The patch that windows occurrences when they are received (src/alerts/alert-state.ts). */
+const WINDOW_AT_RECEIPT = 'alert-window-at-receipt';
 
 /**
  * One alert condition (a rule and its subject), the only writer of its state (issue #13). It
@@ -64,7 +66,9 @@ export async function alertCondition(input: AlertConditionInput, carried?: Alert
     const now = Date.now();
     for (const observation of inbox.splice(0)) {
       received++;
-      const applied = applyObservation(state, observation, input, now);
+      // Runs begun before occurrences were windowed at receipt replay as they ran, by `at`.
+      const receivedAt = patched(WINDOW_AT_RECEIPT) ? now : observation.at;
+      const applied = applyObservation(state, observation, input, receivedAt);
       state = applied.state;
       occurred += applied.occurred;
     }
