@@ -16,10 +16,10 @@ export interface Pinning {
  * Every thread of a process is pinned (`taskset -a`); PostgreSQL's backends, forked later by
  * the postmaster, inherit its set.
  */
-export function pinTemporal(pids: { readonly temporal: readonly number[]; readonly ferretdb?: number; readonly postgres?: number }): Pinning {
+export function pinTemporal(pids: { readonly temporal?: number; readonly ferretdb?: number; readonly postgres?: number }): Pinning {
   const cores = os.cpus().length;
   if (cores < 2) throw new Error(`--pin-temporal needs at least 2 cores; this machine has ${cores}`);
-  if (pids.temporal.length === 0) throw new Error('--pin-temporal needs the embedded Temporal dev server (not TEMPORAL_ADDRESS)');
+  if (pids.temporal === undefined) throw new Error('--pin-temporal needs the embedded Temporal dev server (not TEMPORAL_ADDRESS)');
   const pinning: Pinning = { temporal: '0', rest: cores === 2 ? '1' : `1-${cores - 1}` };
   const pin = (cpus: string, pid: number) => {
     try {
@@ -28,7 +28,7 @@ export function pinTemporal(pids: { readonly temporal: readonly number[]; readon
       throw new Error(`--pin-temporal: taskset -a -p -c ${cpus} ${pid} failed (util-linux's taskset on PATH?): ${String(error)}`);
     }
   };
-  for (const pid of pids.temporal) pin(pinning.temporal, pid);
+  pin(pinning.temporal, pids.temporal);
   for (const pid of [process.pid, pids.ferretdb, pids.postgres]) if (pid !== undefined) pin(pinning.rest, pid);
   return pinning;
 }

@@ -107,7 +107,7 @@ export async function runBench(argv: string[]): Promise<number> {
     };
     log(`Temporal ${stack.temporal.address} (${stack.temporal.via}), MongoDB ${stack.mongo.uri} (${stack.mongo.via})`);
     if (options.pinTemporal) {
-      const pinning = pinTemporal({ temporal: findPids(path.join(dir, 'temporal.sqlite')), ...stack.pids });
+      const pinning = pinTemporal(ctx.stackPids);
       Object.assign(conditions, { pinning });
       log(`pinned: Temporal on CPU ${pinning.temporal}; this process, FerretDB, PostgreSQL and everything started from here on CPU ${pinning.rest}`);
     }
