@@ -31,6 +31,9 @@ describe("the embedded PostgreSQL's _id index under FerretDB", () => {
     await client?.close();
     await mongo?.stop();
     rmSync(dir, { recursive: true, force: true });
+    // As root, a cluster in a private temp dir is kept under the relocation root instead
+    // (src/stack/postgres-reach.ts): that copy would outlive the run, 47 MB each time.
+    if (mongo?.postgres) rmSync(mongo.postgres.dataDir, { recursive: true, force: true });
   });
 
   /** The GIN indexes on `_jsonb -> '_id'` of the tables behind database `db`'s collection. */
