@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowExecutionDescription } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import pino from 'pino';
 import { resolveConfig, type HookflowConfig } from '../../src/config/load-config';
 import type { Handlers } from '../../src/handlers/types';
@@ -16,19 +16,9 @@ import { createNonceStore } from '../../src/store/nonce-store';
 import { ensureIndexes, openStore, type Store } from '../../src/store/open-store';
 import { createWorker } from '../../src/worker/create-worker';
 import type { MaintenanceDeps } from '../../activities/create-maintenance-activities';
+import { quietRuntime } from './quiet-runtime';
 import { testEnv } from './test-env';
 
-// SDK logs only at ERROR: tests fail activities on purpose, and each failure logs a WARN.
-let runtimeInstalled = false;
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    Runtime.install({ logger: new (require('@temporalio/worker').DefaultLogger)('ERROR') });
-  } catch {
-    // Already installed in this process.
-  }
-}
 
 export interface TestStackOptions {
   readonly sources: Record<string, unknown>;

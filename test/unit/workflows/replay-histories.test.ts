@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, Runtime, Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions } from '@temporalio/worker';
+import { quietRuntime } from '../../harness/quiet-runtime';
 import { testEnv } from '../../harness/test-env';
 
 /**
@@ -19,19 +20,13 @@ const read = (file: string): { workflowId: string; history: any } => JSON.parse(
 // The bundle global setup builds from workflows/ with the interceptor modules, as a worker runs.
 const options = (): ReplayWorkerOptions => ({ workflowBundle: { codePath: testEnv('bundlePath') } });
 
-beforeAll(() => {
-  try {
-    // A failed replay is the test's own verdict; the SDK need not log it as well.
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
-  } catch {
-    // Installed already in this process.
-  }
-});
+// A failed replay is the test's own verdict; the SDK need not log it as well.
+beforeAll(quietRuntime);
 
 describe('recorded histories', () => {
+  const recorded = FILES.map(read);
   const results = new Map<string, string | undefined>();
   beforeAll(async () => {
-    const recorded = FILES.map(read);
     const replayed = Worker.runReplayHistories(options(), recorded);
     // Answered one at a time, in the order given.
     for (const file of FILES) {
@@ -46,8 +41,8 @@ describe('recorded histories', () => {
     const exported = Object.entries(require('../../../workflows') as Record<string, unknown>)
       .filter(([, value]) => typeof value === 'function')
       .map(([name]) => name);
-    const recorded = new Set(FILES.map((file) => read(file).history.events[0].workflowExecutionStartedEventAttributes.workflowType.name));
-    expect([...recorded].sort()).toEqual(exported.sort());
+    const types = new Set(recorded.map(({ history }) => history.events[0].workflowExecutionStartedEventAttributes.workflowType.name));
+    expect([...types].sort()).toEqual(exported.sort());
     expect(results.size).toBe(FILES.length);
   });
 
