@@ -9,6 +9,7 @@ import { toolCacheDir } from './paths';
 import { ProvisioningError } from './provisioning-error';
 import { findOnPath } from './run-command';
 import { startService, type ServiceProcess } from './service-process';
+import { startFailure } from './start-failure';
 import type { RunningServer } from './temporal-server';
 import { waitUntil } from './wait-until';
 
@@ -163,7 +164,7 @@ async function startFerretdb(binary: string, backendArgs: string[], uri: string,
   const service = startService('ferretdb', binary, args, { logFile: options.logFile });
   await waitForMongo(uri, service).catch(async (error) => {
     await service.stop();
-    throw new Error(`${(error as Error).message}; see ${options.logFile}`);
+    throw startFailure(error, options.logFile);
   });
   return service;
 }

@@ -7,6 +7,7 @@ import { installFerretdbIdIndex } from './ferretdb-id-index';
 import { firstBlockingDirectory, reachableBinaries, reachableDataDir, type ServerOwner } from './postgres-reach';
 import { runCommand } from './run-command';
 import { startService, type ServiceProcess } from './service-process';
+import { startFailure } from './start-failure';
 import { waitUntil } from './wait-until';
 
 export interface PostgresOptions {
@@ -72,7 +73,7 @@ export async function startPostgres({ binaries: installed, port, dataDir: asked,
       await installFerretdbIdIndex(`${base}/${DATABASE}`);
     } catch (error) {
       await service.stop();
-      throw new Error(`${(error as Error).message}; see ${logFile}`);
+      throw startFailure(error, logFile);
     }
     return service;
   };
