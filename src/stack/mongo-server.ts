@@ -161,7 +161,7 @@ async function startFerretdb(binary: string, backendArgs: string[], uri: string,
     '--telemetry=disable',
     '--log-level=warn',
   ];
-  const service = startService('ferretdb', binary, args, { logFile: options.logFile });
+  const service = startService('ferretdb', binary, args, { logFile: options.logFile, port: options.port });
   await waitForMongo(uri, service).catch(async (error) => {
     await service.stop();
     throw startFailure(error, options.logFile);
@@ -173,7 +173,7 @@ async function launchMongod(binary: string, uri: string, options: MongoServerOpt
   const dbPath = path.join(options.dataDir, 'mongod');
   mkdirSync(dbPath, { recursive: true });
   const args = ['--dbpath', dbPath, '--port', String(options.port), '--bind_ip', '127.0.0.1'];
-  const service = startService('mongod', binary, args, { logFile: options.logFile });
+  const service = startService('mongod', binary, args, { logFile: options.logFile, port: options.port });
   await waitForMongo(uri, service).catch(async (error) => {
     await service.stop();
     throw error;

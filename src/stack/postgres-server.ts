@@ -65,7 +65,7 @@ export async function startPostgres({ binaries: installed, port, dataDir: asked,
         '-c', 'max_connections=200',
       ],
       // SIGINT is PostgreSQL's fast shutdown: SIGTERM (smart) would wait for FerretDB's pool to leave.
-      { logFile, ...owner, stopSignal: 'SIGINT' },
+      { logFile, ...owner, stopSignal: 'SIGINT', port },
     );
     try {
       await waitUntil(`PostgreSQL on 127.0.0.1:${port}`, () => ensureDatabase(base), { timeoutMs: 60_000, intervalMs: 250, abort: service.exited });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
+import { holdPortNumber } from './free-port';
 
 export interface ServiceProcess {
   readonly name: string;
@@ -54,6 +55,12 @@ export function startService(
      * end for tail(). Costs a copy per chunk, so only for hookflow's own processes.
      */
     keepTail?: boolean;
+    /**
+     * The port this server listens on. Once it has exited, the port is held from binds to port 0
+     * (holdPortNumber) before `exited` resolves, so that starting it again on the same port, as
+     * a supervisor or a fault test does, does not find the port given to another process.
+     */
+    port?: number;
   } = {},
 ): ServiceProcess {
   let stdio: ['ignore', 'inherit' | 'pipe' | number, 'inherit' | 'pipe' | number] = ['ignore', 'inherit', 'inherit'];
@@ -79,10 +86,18 @@ export function startService(
   };
   child.stdout?.on('data', keep(process.stdout));
   child.stderr?.on('data', keep(process.stderr));
-  const exited = new Promise<number | string>((resolve) => {
+  const ended = new Promise<number | string>((resolve) => {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
     child.once('error', (error) => resolve(error.message));
   });
+  const { port } = options;
+  const exited =
+    port === undefined
+      ? ended
+      : ended.then(async (how) => {
+          await holdPortNumber(port).catch(() => false);
+          return how;
+        });
   const service: ServiceProcess = {
     name,
     child,

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../temporal/search-attributes';
 import { DEFAULT_RETENTION_DAYS, setNamespaceRetention } from '../temporal/set-namespace-retention';
-import { holdPortNumber } from './free-port';
 import { toolCacheDir } from './paths';
 import { ProvisioningError } from './provisioning-error';
 import { startService, type ServiceProcess } from './service-process';
@@ -102,21 +101,11 @@ export async function startTemporalServer(options: TemporalServerOptions): Promi
 async function launchDevServer(command: string, via: string, args: string[], options: TemporalServerOptions): Promise<RunningServer> {
   const address = `127.0.0.1:${options.port}`;
   for (let attempt = 1; ; attempt++) {
-    const service = startService('temporal', command, args, { logFile: options.logFile });
+    const service = startService('temporal', command, args, { logFile: options.logFile, port: options.port });
     try {
       await waitForTemporal(address, service);
       await applyRetention(address, options);
-      // However it ends, a restart on this port (the supervisor's, an outage test's) must find
-      // the port still free, not given to another process's bind to port 0 meanwhile.
-      const exited = service.exited.then(async (how) => {
-        await holdPortNumber(options.port).catch(() => false);
-        return how;
-      });
-      const stop = async () => {
-        await service.stop();
-        await exited;
-      };
-      return { address, via, pid: service.child.pid, exited, stop };
+      return { address, via, pid: service.child.pid, exited: service.exited, stop: () => service.stop() };
     } catch (error) {
       // Read before stop(): only a server that ended by itself is started again.
       const exitedWith = service.child.exitCode;
