@@ -16,8 +16,9 @@ export function freePort(): Promise<number> {
  * Linux picks ephemeral ports at random, and the ports tests pick are ephemeral ones: between a
  * pick (or a stop) and the server's own bind, any process's bind to port 0 could be given the
  * same number. The Temporal dev server picks its internal ports that way while it starts, and a
- * conflict on its side is no clean exit: its logger turns the failed listen's "fatal" into an
- * error line and the process then panics (exit 2). So, as Temporal's own port picker does, one
+ * conflict on its side is no clean exit: its logger makes a failed listen's "fatal" an error
+ * line and the server goes on without the listener (the likeliest reading of a restart that
+ * exited (2), a Go panic, in CI). So, as Temporal's own port picker does, one
  * connection is made to the port and closed from the listening side first: that end stays in
  * TIME_WAIT (60 s on Linux), during which the kernel does not give the number to a bind to port
  * 0, while an explicit bind with SO_REUSEADDR (set by Node, Go, PostgreSQL and mongod alike)

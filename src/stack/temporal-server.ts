@@ -112,9 +112,9 @@ async function launchDevServer(command: string, via: string, args: string[], opt
       await service.stop();
       if (exitedWith === null || attempt === START_ATTEMPTS) throw startFailure(error, options.logFile);
       // The dev server picks its internal ports anew on every start, and a listen that fails on
-      // one of them ends in a panic rather than an error (its logger makes "fatal" an error
-      // line): a collision with a port another process took in the meantime. Another start
-      // is what helps; a server that keeps exiting fails with its log's end after the last.
+      // one of them (a port another process took in the meantime) is no clean error: its logger
+      // makes "fatal" an error line and the server goes on without it. Another start is what
+      // helps; a server that keeps exiting fails, quoting its log's end, after the last.
       options.log(`Temporal on ${address} exited (${exitedWith}) while starting; starting it again (attempt ${attempt + 1} of ${START_ATTEMPTS}); see ${options.logFile}`);
     }
   }
