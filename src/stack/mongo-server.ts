@@ -176,7 +176,7 @@ async function launchMongod(binary: string, uri: string, options: MongoServerOpt
   const service = startService('mongod', binary, args, { logFile: options.logFile, port: options.port });
   await waitForMongo(uri, service).catch(async (error) => {
     await service.stop();
-    throw error;
+    throw startFailure(error, options.logFile);
   });
   return service;
 }

@@ -19,7 +19,6 @@ import type { MaintenanceDeps } from '../../activities/create-maintenance-activi
 import { quietRuntime } from './quiet-runtime';
 import { testEnv } from './test-env';
 
-
 export interface TestStackOptions {
   readonly sources: Record<string, unknown>;
   readonly routes?: unknown[];
